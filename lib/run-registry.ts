@@ -1,0 +1,68 @@
+/**
+ * The runs that have started and not yet ended, with their parent and trace (root run), and a
+ * bounded memory of recently ended ids so that a second end can be named as such. Nothing here
+ * grows with the number of finished runs.
+ */
+
+export interface RunState {
+  readonly parentRunId: string | undefined;
+  /** The id of the root run of this run's tree: calls of one trace are ordered. */
+  readonly traceId: string;
+}
+
+/** How many ended ids are remembered to recognise a second end. */
+const ENDED_MEMORY = 8192;
+
+export class RunRegistry {
+  private readonly live = new Map<string, RunState>();
+  private readonly ended = new Set<string>();
+  private readonly endedRing: (string | undefined)[] = new Array<string | undefined>(ENDED_MEMORY);
+  private endedNext = 0;
+
+  /** Number of runs started and not ended. */
+  get size(): number {
+    return this.live.size;
+  }
+
+  begin(runId: string, parentRunId: string | undefined): RunState {
+    const state: RunState = { parentRunId, traceId: this.traceOf(parentRunId ?? runId, undefined) };
+    this.live.set(runId, state);
+    if (this.ended.delete(runId)) this.endedRing[this.endedRing.indexOf(runId)] = undefined;
+    return state;
+  }
+
+  get(runId: string): RunState | undefined {
+    return this.live.get(runId);
+  }
+
+  /** The trace a run belongs to: its root's id, or the best guess for a run callbus never saw start. */
+  traceOf(runId: string, parentRunId: string | undefined): string {
+    const state = this.live.get(runId);
+    if (state !== undefined) return state.traceId;
+    return parentRunId === undefined ? runId : this.traceOf(parentRunId, undefined);
+  }
+
+  parentOf(runId: string): string | undefined {
+    return this.live.get(runId)?.parentRunId;
+  }
+
+  /** True when `runId` ended recently (within the last ENDED_MEMORY ends). */
+  hasEnded(runId: string): boolean {
+    return this.ended.has(runId);
+  }
+
+  /** Forgets a live run and remembers that it ended. */
+  end(runId: string): void {
+    this.live.delete(runId);
+    const old = this.endedRing[this.endedNext];
+    if (old !== undefined) this.ended.delete(old);
+    this.endedRing[this.endedNext] = runId;
+    this.endedNext = (this.endedNext + 1) % ENDED_MEMORY;
+    this.ended.add(runId);
+  }
+
+  /** Forgets a run whose start was refused, as if it never began. */
+  forget(runId: string): void {
+    this.live.delete(runId);
+  }
+}

@@ -70,7 +70,17 @@ export interface ToolStartEvent extends RunStartEvent {
   input: string | Record<string, unknown>;
   toolCallId?: string;
 }
-export interface ToolEndEvent extends RunEvent {
+/**
+ * How printing handlers show an event (Python's `color`, `end`, `observation_prefix`,
+ * `llm_prefix` keyword arguments). Handlers get them as one trailing object.
+ */
+export interface PrintOptions {
+  color?: string;
+  end?: string;
+  observationPrefix?: string;
+  llmPrefix?: string;
+}
+export interface ToolEndEvent extends RunEvent, PrintOptions {
   output: unknown;
 }
 export interface ToolErrorEvent extends RunEvent {
@@ -85,13 +95,13 @@ export interface RetrieverEndEvent extends RunEvent {
 export interface RetrieverErrorEvent extends RunEvent {
   error: Error;
 }
-export interface AgentActionEvent extends RunEvent {
+export interface AgentActionEvent extends RunEvent, PrintOptions {
   action: AgentAction;
 }
-export interface AgentEndEvent extends RunEvent {
+export interface AgentEndEvent extends RunEvent, PrintOptions {
   finish: AgentFinish;
 }
-export interface TextEvent extends RunEvent {
+export interface TextEvent extends RunEvent, PrintOptions {
   text: string;
 }
 export interface RetryEvent extends RunEvent {
@@ -144,6 +154,7 @@ const row =
     r;
 
 const RUN = ["runId", "parentRunId", "tags"] as const;
+const PRINT = { color: "color", end: "end", observationPrefix: "observationPrefix", llmPrefix: "llmPrefix" } as const;
 
 export const EVENT_TABLE = {
   llmStart: row<LLMStartEvent>()({
@@ -184,7 +195,7 @@ export const EVENT_TABLE = {
     params: ["serialized", "input", "runId", "parentRunId", "tags", "metadata", "name", "toolCallId"],
   }),
   toolEnd: row<ToolEndEvent>()({
-    method: "handleToolEnd", ignore: null, phase: "end", params: ["output", ...RUN],
+    method: "handleToolEnd", ignore: null, phase: "end", params: ["output", ...RUN, PRINT],
   }),
   toolError: row<ToolErrorEvent>()({
     method: "handleToolError", ignore: null, phase: "end", params: ["error", ...RUN],
@@ -200,13 +211,13 @@ export const EVENT_TABLE = {
     method: "handleRetrieverError", ignore: "ignoreRetriever", phase: "end", params: ["error", ...RUN],
   }),
   agentAction: row<AgentActionEvent>()({
-    method: "handleAgentAction", ignore: "ignoreAgent", phase: "during", params: ["action", ...RUN],
+    method: "handleAgentAction", ignore: "ignoreAgent", phase: "during", params: ["action", ...RUN, PRINT],
   }),
   agentEnd: row<AgentEndEvent>()({
-    method: "handleAgentEnd", ignore: "ignoreAgent", phase: "during", params: ["finish", ...RUN],
+    method: "handleAgentEnd", ignore: "ignoreAgent", phase: "during", params: ["finish", ...RUN, PRINT],
   }),
   text: row<TextEvent>()({
-    method: "handleText", ignore: null, phase: "during", params: ["text", ...RUN],
+    method: "handleText", ignore: null, phase: "during", params: ["text", ...RUN, PRINT],
   }),
   retry: row<RetryEvent>()({
     method: "handleRetry", ignore: "ignoreRetry", phase: "during", params: ["retryState", ...RUN],

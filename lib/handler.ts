@@ -3,7 +3,7 @@
  * LangChain.js handler and a plain object of methods are all accepted as they are.
  */
 import { nanoid } from "nanoid";
-import type { IgnoreFlag } from "./events.js";
+import type { IgnoreFlag, PrintOptions } from "./events.js";
 import type {
   AgentAction,
   AgentFinish,
@@ -34,13 +34,13 @@ export interface LLMManagerMixin {
 export interface ChainManagerMixin {
   handleChainEnd?(outputs: ChainValues, runId: string, parentRunId?: string, tags?: string[], kwargs?: { inputs?: ChainValues }): HandlerResult;
   handleChainError?(error: Error, runId: string, parentRunId?: string, tags?: string[], kwargs?: { inputs?: ChainValues }): HandlerResult;
-  handleAgentAction?(action: AgentAction, runId: string, parentRunId?: string, tags?: string[]): HandlerResult;
-  handleAgentEnd?(finish: AgentFinish, runId: string, parentRunId?: string, tags?: string[]): HandlerResult;
+  handleAgentAction?(action: AgentAction, runId: string, parentRunId?: string, tags?: string[], options?: PrintOptions): HandlerResult;
+  handleAgentEnd?(finish: AgentFinish, runId: string, parentRunId?: string, tags?: string[], options?: PrintOptions): HandlerResult;
 }
 
 /** Methods for tool events (`ToolManagerMixin`). */
 export interface ToolManagerMixin {
-  handleToolEnd?(output: unknown, runId: string, parentRunId?: string, tags?: string[]): HandlerResult;
+  handleToolEnd?(output: unknown, runId: string, parentRunId?: string, tags?: string[], options?: PrintOptions): HandlerResult;
   handleToolError?(error: Error, runId: string, parentRunId?: string, tags?: string[]): HandlerResult;
   handleToolEvent?(chunk: unknown, runId: string, parentRunId?: string, tags?: string[]): HandlerResult;
 }
@@ -62,7 +62,7 @@ export interface CallbackManagerMixin {
 
 /** Methods any run can call (`RunManagerMixin`). */
 export interface RunManagerMixin {
-  handleText?(text: string, runId: string, parentRunId?: string, tags?: string[]): HandlerResult;
+  handleText?(text: string, runId: string, parentRunId?: string, tags?: string[], options?: PrintOptions): HandlerResult;
   handleRetry?(retryState: RetryState, runId: string, parentRunId?: string, tags?: string[]): HandlerResult;
   handleCustomEvent?(eventName: string, data: unknown, runId: string, tags?: string[], metadata?: Meta): HandlerResult;
 }

@@ -8,7 +8,7 @@
  */
 import { nanoid } from "nanoid";
 import { CallbackBus, defaultBus } from "./bus.js";
-import { EVENT_INFO, type CallbackEventName, type CallbackEvents, type RunEvent } from "./events.js";
+import { EVENT_INFO, type CallbackEventName, type CallbackEvents, type PrintOptions, type RunEvent } from "./events.js";
 import { runEndedError } from "./errors.js";
 import type { Listener } from "./emitter.js";
 import type { CallbackHandlerLike } from "./handler.js";
@@ -93,8 +93,8 @@ export class BaseRunManager<M extends Mode = SyncMode> {
     return this.ended;
   }
 
-  handleText(text: string): M["done"] {
-    return this.emit("text", { text });
+  handleText(text: string, options?: PrintOptions): M["done"] {
+    return this.emit("text", { text, ...options });
   }
 
   handleRetry(retryState: RetryState): M["done"] {
@@ -220,18 +220,18 @@ export class CallbackManagerForChainRun<M extends Mode = SyncMode> extends Paren
     return this.end("chainError", { error: error as Error, inputs: kwargs?.inputs });
   }
 
-  handleAgentAction(action: AgentAction): M["done"] {
-    return this.emit("agentAction", { action });
+  handleAgentAction(action: AgentAction, options?: PrintOptions): M["done"] {
+    return this.emit("agentAction", { action, ...options });
   }
 
-  handleAgentEnd(finish: AgentFinish): M["done"] {
-    return this.emit("agentEnd", { finish });
+  handleAgentEnd(finish: AgentFinish, options?: PrintOptions): M["done"] {
+    return this.emit("agentEnd", { finish, ...options });
   }
 }
 
 export class CallbackManagerForToolRun<M extends Mode = SyncMode> extends ParentRunManager<M> {
-  handleToolEnd(output: unknown): M["done"] {
-    return this.end("toolEnd", { output });
+  handleToolEnd(output: unknown, options?: PrintOptions): M["done"] {
+    return this.end("toolEnd", { output, ...options });
   }
 
   handleToolError(error: unknown): M["done"] {

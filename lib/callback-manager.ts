@@ -22,6 +22,7 @@ import {
   type Mode,
   type SyncMode,
 } from "./run-managers.js";
+import { dispatchAsCurrent } from "./async-context.js";
 import { configureManager, type ConfigureOptions, type Callbacks } from "./configure.js";
 
 type Meta = Record<string, unknown>;
@@ -126,10 +127,14 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     this.setHandlers([handler], inherit);
   }
 
+  /**
+   * Adds tags at the end, each once (a tag already there moves to its new place). A local tag
+   * that is also inheritable stays inheritable.
+   */
   addTags(tags: readonly string[], inherit = true): void {
-    this.removeTags(tags);
-    this.tags.push(...tags);
-    if (inherit) this.inheritableTags.push(...tags);
+    const unique = [...new Set(tags)];
+    this.tags = [...this.tags.filter((t) => !unique.includes(t)), ...unique];
+    if (inherit) this.inheritableTags = [...this.inheritableTags.filter((t) => !unique.includes(t)), ...unique];
   }
 
   removeTags(tags: readonly string[]): void {
@@ -273,12 +278,13 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     payload.parentRunId = parent;
     payload.tags = runTags;
     payload.metadata = runMetadata;
+    // The new run is current while its start handlers run.
     if (!this.isAsync) {
-      this.bus.dispatch(EVENT_INFO[event]!, payload, this.handlers, false);
+      dispatchAsCurrent(run, this.bus, EVENT_INFO[event]!, payload, this.handlers, false);
       return run;
     }
     try {
-      const waiting = this.bus.dispatch(EVENT_INFO[event]!, payload, this.handlers, true);
+      const waiting = dispatchAsCurrent(run, this.bus, EVENT_INFO[event]!, payload, this.handlers, true);
       return waiting === undefined ? Promise.resolve(run) : waiting.then(() => run);
     } catch (error) {
       return Promise.reject(error);

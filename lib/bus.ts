@@ -26,6 +26,7 @@ import {
 } from "./dispatch.js";
 import { assertHandler, handlerName, type CallbackHandlerLike } from "./handler.js";
 import { EventStream, type EventStreamOptions } from "./event-stream.js";
+import { createLangChainHandler, type LangChainHandler, type LangChainHandlerOptions } from "./langchain-handler.js";
 
 const NO_HANDLERS: readonly CallbackHandlerLike[] = Object.freeze([]);
 
@@ -119,6 +120,14 @@ export class CallbackBus extends TypedEmitter<BusEvents> implements ListenerSink
   /** An async iterator of `{ event, payload }`; see EventStreamOptions for when it ends. */
   events(options: EventStreamOptions = {}): EventStream {
     return new EventStream(this, options);
+  }
+
+  /**
+   * A LangChain.js callback handler (a plain object) that puts every LangChain.js callback on
+   * this bus: pass it in any `callbacks` option (`invoke`, `stream`, `batch`, `streamEvents`).
+   */
+  asLangChainHandler(options?: LangChainHandlerOptions): LangChainHandler {
+    return createLangChainHandler(this, options);
   }
 
   /**

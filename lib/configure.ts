@@ -8,6 +8,8 @@ import type { CallbackBus } from "./bus.js";
 import { assertHandler, type CallbackHandlerLike } from "./handler.js";
 import type { BaseCallbackManager, CallbackManagerOptions } from "./callback-manager.js";
 import type { Mode } from "./run-managers.js";
+import { ConsoleCallbackHandler } from "../handlers/console.js";
+import { StdOutCallbackHandler } from "../handlers/stdout.js";
 
 /** A manager-shaped value: ours, or LangChain.js's `CallbackManager`. */
 export interface CallbackManagerLike {
@@ -54,13 +56,6 @@ export function registerConfigureHook(hook: ConfigureHook): () => void {
   };
 }
 
-/** Handlers `verbose` and `debug` add; set by the handlers module, which the core does not import. */
-export interface DefaultHandlerFactories {
-  stdout?: { create(): CallbackHandlerLike; is(handler: CallbackHandlerLike): boolean };
-  console?: { create(): CallbackHandlerLike; is(handler: CallbackHandlerLike): boolean };
-}
-export const defaultHandlerFactories: DefaultHandlerFactories = {};
-
 function isManager(callbacks: Callbacks): callbacks is CallbackManagerLike {
   return !Array.isArray(callbacks);
 }
@@ -103,12 +98,12 @@ export function configureManager<T extends BaseCallbackManager<Mode>>(
     if (handler !== undefined && !manager.handlers.includes(handler)) manager.addHandler(handler, hook.inheritable);
   }
 
-  const { stdout, console: consoleHandler } = defaultHandlerFactories;
-  if (options.debug === true && consoleHandler !== undefined && !manager.handlers.some((h) => consoleHandler.is(h))) {
-    manager.addHandler(consoleHandler.create(), true);
+  // Python's rule: debug adds a console tracer; verbose adds stdout printing unless debug is set.
+  if (options.debug === true && !manager.handlers.some((h) => h instanceof ConsoleCallbackHandler)) {
+    manager.addHandler(new ConsoleCallbackHandler(), true);
   }
-  if (options.verbose === true && options.debug !== true && stdout !== undefined && !manager.handlers.some((h) => stdout.is(h))) {
-    manager.addHandler(stdout.create(), false);
+  if (options.verbose === true && options.debug !== true && !manager.handlers.some((h) => h instanceof StdOutCallbackHandler)) {
+    manager.addHandler(new StdOutCallbackHandler(), false);
   }
 
   if (options.inheritableTags) manager.addTags(options.inheritableTags, true);

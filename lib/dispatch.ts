@@ -7,6 +7,7 @@ import { isPromiseLike } from "./emitter.js";
 import { EVENT_INFO, eventInfo, payloadToArgs, type CallbackEventName, type CallbackEvents, type EventInfo } from "./events.js";
 import { handlerName, type CallbackHandlerLike } from "./handler.js";
 import { getBufferString } from "./messages.js";
+import { adaptLangChainStart } from "./langchain-tracers.js";
 import type { ChatModelStartEvent } from "./events.js";
 
 /** What handler dispatch needs from its bus: a trace to order by, and somewhere to report. */
@@ -64,6 +65,8 @@ export function callHandler(
   const method = handlerMethod(handler, info);
   if (method === undefined) return undefined;
   const args = argsFor(info, method, handler, payload);
+  // LangChain.js's tracers create their run first, as its manager does (langchain-tracers.ts).
+  if (info.phase === "start") adaptLangChainStart(handler, info, args);
   const raise = handler.raiseError === true;
 
   let queue = tails.get(handler);

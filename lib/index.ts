@@ -49,3 +49,8 @@ export {
   type Mode,
 } from "./run-managers.js";
 export { runWithCallbacks, currentCallbacks, type ContextCallbacks } from "./async-context.js";
+export { dispatchCustomEvent, adispatchCustomEvent, type CustomEventConfig } from "./custom-events.js";
+export { traceAsChainGroup, atraceAsChainGroup, CallbackManagerForChainGroup, AsyncCallbackManagerForChainGroup, type ChainGroupOptions } from "./chain-group.js";
+export { shielded, type ShieldedOptions } from "./shielded.js";
+export { getUsageMetadataCallback } from "./usage-callback.js";
+export type { LangChainHandler, LangChainHandlerOptions } from "./langchain-handler.js";

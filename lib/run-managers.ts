@@ -10,6 +10,7 @@ import { nanoid } from "nanoid";
 import { CallbackBus, defaultBus } from "./bus.js";
 import { EVENT_INFO, type CallbackEventName, type CallbackEvents, type PrintOptions, type RunEvent } from "./events.js";
 import { runEndedError } from "./errors.js";
+import { dispatchAsCurrent } from "./async-context.js";
 import type { Listener } from "./emitter.js";
 import type { CallbackHandlerLike } from "./handler.js";
 import type { RunScope } from "./run-scope.js";
@@ -127,12 +128,13 @@ export class BaseRunManager<M extends Mode = SyncMode> {
     payload.tags = this.tags;
     payload.metadata = this.metadata;
     const info = EVENT_INFO[event]!;
+    // This run is current while its handlers run, so they can dispatch custom events to it.
     if (!this.isAsync) {
-      this.bus.dispatch(info, payload, this.handlers, false);
+      dispatchAsCurrent(this, this.bus, info, payload, this.handlers, false);
       return undefined as M["done"];
     }
     try {
-      return (this.bus.dispatch(info, payload, this.handlers, true) ?? RESOLVED) as M["done"];
+      return (dispatchAsCurrent(this, this.bus, info, payload, this.handlers, true) ?? RESOLVED) as M["done"];
     } catch (error) {
       return Promise.reject(error) as M["done"];
     }

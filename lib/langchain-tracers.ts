@@ -1,0 +1,50 @@
+/**
+ * What LangChain.js's own manager does for LangChain.js handlers at the start of a run, done
+ * the same way when callbus calls them:
+ * - a tracer (`BaseTracer`: `RunCollectorCallbackHandler`, `ConsoleCallbackHandler`, ...) gets
+ *   `_createRunFor…Start` synchronously, before its start method, so its run tree is built in
+ *   event order even while its async calls wait their turn; it also keeps the chain's `extra`,
+ *   which `BaseTracer.handleChainStart` alone drops;
+ * - `handleToolStart` gets a tool input that is not a string as JSON text, while the tracer's
+ *   run keeps the input as it is.
+ */
+import type { EventInfo } from "./events.js";
+import type { CallbackHandlerLike } from "./handler.js";
+
+type Method = (...args: unknown[]) => unknown;
+
+/** Start event -> the method of LangChain.js's `BaseTracer` that creates the run. */
+const CREATE_RUN: ReadonlyMap<string, string> = new Map([
+  ["llmStart", "_createRunForLLMStart"],
+  ["chatModelStart", "_createRunForChatModelStart"],
+  ["chainStart", "_createRunForChainStart"],
+  ["toolStart", "_createRunForToolStart"],
+  ["retrieverStart", "_createRunForRetrieverStart"],
+]);
+
+/** LangChain.js's handlers are `Serializable`: they carry `lc_kwargs` and `toJSONNotImplemented()`. */
+function isLangChainHandler(handler: object): boolean {
+  return "lc_kwargs" in handler && typeof (handler as { toJSONNotImplemented?: unknown }).toJSONNotImplemented === "function";
+}
+
+/**
+ * Called by the dispatcher with the arguments of a start method, just before the call is made
+ * or queued; adjusts them in place for LangChain.js handlers and leaves other handlers alone.
+ */
+export function adaptLangChainStart(handler: CallbackHandlerLike, info: EventInfo, args: unknown[]): void {
+  if (!isLangChainHandler(handler)) return;
+  const tracer = handler as Record<string, unknown>;
+  const create = CREATE_RUN.get(info.name);
+  // The same test LangChain.js's `isBaseTracer` makes.
+  if (create !== undefined && typeof tracer._addRunToRunMap === "function" && typeof tracer[create] === "function") {
+    const known = typeof tracer.getRunById === "function" ? (tracer.getRunById as Method).call(handler, args[2]) : undefined;
+    if (known === undefined) {
+      try {
+        (tracer[create] as Method).apply(handler, args);
+      } catch {
+        // The start method repeats the creation and reports the failure through the usual path.
+      }
+    }
+  }
+  if (info.name === "toolStart" && typeof args[1] !== "string") args[1] = JSON.stringify(args[1]);
+}

@@ -71,7 +71,7 @@ export class CallbackBus extends TypedEmitter<BusEvents> implements ListenerSink
     let waiting: Promise<void> | undefined;
     try {
       if (handlers.length !== 0) {
-        waiting = dispatchToHandlers(this, handlers, info, payload, this.runs.traceOf(runId, payload.parentRunId), wait);
+        waiting = dispatchToHandlers(this, handlers, info, payload, wait);
       }
       this.deliver(info.name, payload);
       if (this.ownScopes.size !== 0 || this.treeScopes.size !== 0) this.deliverToScopes(info.name, payload);
@@ -104,7 +104,7 @@ export class CallbackBus extends TypedEmitter<BusEvents> implements ListenerSink
       if (!handlerWants(handler, info)) continue;
       // Not guarded: callHandler isolates failures itself and lets raiseError through.
       const listener = (payload: { runId: string; parentRunId?: string }) => {
-        callHandler(this, handler, info, payload, this.runs.traceOf(payload.runId, payload.parentRunId), false);
+        callHandler(this, handler, info, payload, false);
       };
       this.ee.on(name, listener);
       subscriptions.push([name, listener]);

@@ -23,27 +23,32 @@ type RunPayload = { runId: string; parentRunId?: string };
 
 /** Per handler, per trace: the promise of its last call. A call of that trace starts after it. */
 const tails = new WeakMap<object, Map<string, Promise<void>>>();
+/** How many calls are queued or running in `tails`; while none is, no call needs to look there. */
+let queuedCalls = 0;
 
 /** The method a handler has for an event, with LangChain's chat-model fallback to `handleLLMStart`. */
 export function handlerMethod(handler: CallbackHandlerLike, info: EventInfo): Method | undefined {
-  const own = (handler as Record<string, unknown>)[info.method];
-  if (typeof own === "function") return own as Method;
-  if (info.name === "chatModelStart" && typeof handler.handleLLMStart === "function") return handler.handleLLMStart as Method;
-  return undefined;
+  const own = info.methodOf(handler);
+  if (own !== undefined || info.name !== "chatModelStart") return own;
+  return EVENT_INFO.llmStart!.methodOf(handler);
 }
 
 /** True when a handler takes part in an event at all. */
 export function handlerWants(handler: CallbackHandlerLike, info: EventInfo): boolean {
-  return (info.ignore === null || handler[info.ignore] !== true) && handlerMethod(handler, info) !== undefined;
+  return handlerMethod(handler, info) !== undefined;
 }
 
+/** The arguments of a call that is made later or adapted first; `args` are fixed at emit time. */
 function argsFor(info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): unknown[] {
-  if (info.name === "chatModelStart" && method === handler.handleLLMStart && method !== (handler as Record<string, unknown>).handleChatModelStart) {
+  if (info.name === "chatModelStart" && method !== (handler as Record<string, unknown>).handleChatModelStart) {
     const p = payload as ChatModelStartEvent;
     const prompts = p.messages.map((list) => getBufferString(list));
     return payloadToArgs(EVENT_INFO.llmStart!, { ...p, prompts });
   }
-  return payloadToArgs(info, payload);
+  const args = payloadToArgs(info, payload);
+  // LangChain.js's tracers create their run first, as its manager does (langchain-tracers.ts).
+  if (info.phase === "start") adaptLangChainStart(handler, info, args);
+  return args;
 }
 
 /**
@@ -57,25 +62,28 @@ export function callHandler(
   handler: CallbackHandlerLike,
   info: EventInfo,
   payload: RunPayload,
-  traceId: string,
   wait: boolean,
   after?: Promise<unknown>,
 ): Promise<void> | undefined {
-  if (info.ignore !== null && handler[info.ignore] === true) return undefined;
   const method = handlerMethod(handler, info);
   if (method === undefined) return undefined;
-  const args = argsFor(info, method, handler, payload);
-  // LangChain.js's tracers create their run first, as its manager does (langchain-tracers.ts).
-  if (info.phase === "start") adaptLangChainStart(handler, info, args);
   const raise = handler.raiseError === true;
 
-  let queue = tails.get(handler);
-  const previous = queue?.get(traceId);
+  // The trace orders a handler's async calls; it is looked up only when a call is async.
+  let queue: Map<string, Promise<void>> | undefined;
+  let traceId: string | undefined;
+  let previous: Promise<void> | undefined;
+  if (queuedCalls !== 0 && (queue = tails.get(handler)) !== undefined) {
+    traceId = host.traceOf(payload.runId, payload.parentRunId);
+    previous = queue.get(traceId);
+  }
+
   let outcome: Promise<unknown>;
   if (previous === undefined && after === undefined) {
     let result: unknown;
     try {
-      result = method.apply(handler, args);
+      // The common case: a call made now, straight from the payload, without an argument array.
+      result = info.phase !== "start" ? info.invoke(method, handler, payload) : method.apply(handler, argsFor(info, method, handler, payload));
     } catch (error) {
       host.handlerFailed(error, handler, info, payload, false);
       if (raise) throw error;
@@ -84,6 +92,7 @@ export function callHandler(
     if (!isPromiseLike(result)) return undefined;
     outcome = Promise.resolve(result);
   } else {
+    const args = argsFor(info, method, handler, payload);
     const start = previous !== undefined && after !== undefined ? Promise.all([previous, after]) : (previous ?? after)!;
     outcome = start.then(() => method.apply(handler, args));
   }
@@ -93,10 +102,16 @@ export function callHandler(
     () => undefined,
     (error: unknown) => host.handlerFailed(error, handler, info, payload, raise && !wait),
   );
-  if (queue === undefined) tails.set(handler, (queue = new Map()));
+  traceId ??= host.traceOf(payload.runId, payload.parentRunId);
+  if (queue === undefined && (queue = tails.get(handler)) === undefined) tails.set(handler, (queue = new Map()));
+  if (!queue.has(traceId)) queuedCalls++;
   queue.set(traceId, tail);
+  const calls = queue;
+  const trace = traceId;
   void tail.then(() => {
-    if (queue.get(traceId) === tail) queue.delete(traceId);
+    if (calls.get(trace) !== tail) return;
+    calls.delete(trace);
+    queuedCalls--;
   });
   host.track(tail, info.name, payload);
   return raise && wait ? outcome.then(() => undefined) : tail;
@@ -112,7 +127,6 @@ export function dispatchToHandlers(
   handlers: readonly CallbackHandlerLike[],
   info: EventInfo,
   payload: RunPayload,
-  traceId: string,
   wait: boolean,
 ): Promise<void> | undefined {
   let inline: Promise<unknown> | undefined;
@@ -121,7 +135,7 @@ export function dispatchToHandlers(
     for (let i = 0; i < handlers.length; i++) {
       const handler = handlers[i];
       if ((handler.runInline === true) !== (pass === 0)) continue;
-      const call = callHandler(host, handler, info, payload, traceId, wait, inline);
+      const call = callHandler(host, handler, info, payload, wait, inline);
       if (call === undefined) continue;
       if (pass === 0) inline = call.catch(() => undefined);
       if (wait) (waits ??= []).push(call);
@@ -155,7 +169,7 @@ export function handleEvent<E extends CallbackEventName>(
   options: HandleEventOptions = {},
 ): void {
   const host = options.bus ?? fallbackHost();
-  dispatchToHandlers(host, handlers, eventInfo(event), payload, host.traceOf(payload.runId, payload.parentRunId), false);
+  dispatchToHandlers(host, handlers, eventInfo(event), payload, false);
 }
 
 /** Python's `ahandle_event`: the same, settling when every handler's call has settled. */
@@ -166,7 +180,7 @@ export async function ahandleEvent<E extends CallbackEventName>(
   options: HandleEventOptions = {},
 ): Promise<void> {
   const host = options.bus ?? fallbackHost();
-  await dispatchToHandlers(host, handlers, eventInfo(event), payload, host.traceOf(payload.runId, payload.parentRunId), true);
+  await dispatchToHandlers(host, handlers, eventInfo(event), payload, true);
 }
 
 /** Formats a handler failure the way LangChain.js logs it. */

@@ -16,6 +16,7 @@ import type {
   RetryState,
   Serialized,
 } from "./shapes.js";
+import { compileInvoke, compileMethodOf, type Invoke, type MethodOf } from "./invoke.js";
 
 /** Fields every payload carries. */
 export interface RunEvent {
@@ -278,14 +279,20 @@ export interface EventInfo {
   readonly ignore: IgnoreFlag | null;
   readonly phase: Phase;
   readonly params: readonly (string | { readonly [bag: string]: string })[];
+  /** The handler's method for this event, unless it has none or its ignore flag is set. */
+  readonly methodOf: MethodOf;
+  /** Calls a handler's method with this event's positional arguments read from a payload. */
+  readonly invoke: Invoke;
+}
+
+function toInfo(name: CallbackEventName): EventInfo {
+  const row = EVENT_TABLE[name] as Omit<EventInfo, "name" | "methodOf" | "invoke">;
+  return { name, ...row, methodOf: compileMethodOf(row), invoke: compileInvoke(row) };
 }
 
 /** Name -> row, with no prototype, so `"toString"` is not an event. */
 export const EVENT_INFO: Readonly<Record<string, EventInfo | undefined>> = Object.freeze(
-  Object.assign(
-    Object.create(null) as Record<string, EventInfo>,
-    Object.fromEntries(ALL_NAMES.map((name) => [name, { name, ...EVENT_TABLE[name] } as EventInfo])),
-  ),
+  Object.assign(Object.create(null) as Record<string, EventInfo>, Object.fromEntries(ALL_NAMES.map((name) => [name, toInfo(name)]))),
 );
 
 /** The payload of the `listenerError` event: a listener or handler threw or rejected. */

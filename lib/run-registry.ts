@@ -15,8 +15,12 @@ const ENDED_MEMORY = 8192;
 
 export class RunRegistry {
   private readonly live = new Map<string, RunState>();
-  private readonly ended = new Set<string>();
-  private readonly endedRing: (string | undefined)[] = new Array<string | undefined>(ENDED_MEMORY);
+  /**
+   * The last ENDED_MEMORY ended ids, oldest overwritten first. Ending a run only stores its id
+   * here; the ring is searched only for an id that is not live (a second end, a scope for a
+   * finished run), which is rare, so the common path pays no hashing for it.
+   */
+  private readonly endedRing: (string | undefined)[] = new Array<string | undefined>(ENDED_MEMORY).fill(undefined);
   private endedNext = 0;
 
   /** Number of runs started and not ended. */
@@ -27,7 +31,6 @@ export class RunRegistry {
   begin(runId: string, parentRunId: string | undefined): RunState {
     const state: RunState = { parentRunId, traceId: this.traceOf(parentRunId ?? runId, undefined) };
     this.live.set(runId, state);
-    if (this.ended.delete(runId)) this.endedRing[this.endedRing.indexOf(runId)] = undefined;
     return state;
   }
 
@@ -46,19 +49,16 @@ export class RunRegistry {
     return this.live.get(runId)?.parentRunId;
   }
 
-  /** True when `runId` ended recently (within the last ENDED_MEMORY ends). */
+  /** True when `runId` is not running and ended recently (within the last ENDED_MEMORY ends). */
   hasEnded(runId: string): boolean {
-    return this.ended.has(runId);
+    return !this.live.has(runId) && this.endedRing.includes(runId);
   }
 
   /** Forgets a live run and remembers that it ended. */
   end(runId: string): void {
     this.live.delete(runId);
-    const old = this.endedRing[this.endedNext];
-    if (old !== undefined) this.ended.delete(old);
     this.endedRing[this.endedNext] = runId;
     this.endedNext = (this.endedNext + 1) % ENDED_MEMORY;
-    this.ended.add(runId);
   }
 
   /** Forgets a run whose start was refused, as if it never began. */

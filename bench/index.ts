@@ -7,6 +7,7 @@
  *   npm run bench -- chain-run    # only workloads whose name contains "chain-run"
  *   BENCH_ROUNDS=9 BENCH_BATCH_MS=150 npm run bench
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chainRun } from "./chain-run.js";
@@ -20,6 +21,11 @@ const filter = process.argv[2];
 
 const workloads = [chainRun(1), chainRun(10), tokenStream(1), tokenStream(100), deepTree()].filter((w) => filter === undefined || w.name.includes(filter));
 if (workloads.length === 0) throw new Error(`bench: no workload name contains ${JSON.stringify(filter)}`);
+
+// AsyncLocalStorage is in use in any LangChain.js app (its runnables carry their config in it)
+// and in callbus (the current run). Once in use, Node 20 tracks every promise, which slows
+// promise-heavy code; turn it on before the first round so that every side runs under it.
+new AsyncLocalStorage().run(true, () => undefined);
 
 const host = machine();
 console.log(`callbus bench: Node ${host.node}, ${host.cores} cores (${host.cpu}), ${host.platform}; ${rounds} rounds of ~${batchMs} ms per side, median`);

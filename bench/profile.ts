@@ -1,8 +1,12 @@
 /**
  * Runs one side of one workload for a few seconds, for a CPU profile:
  *
- *   node --cpu-prof --cpu-prof-dir=.profiles --import tsx bench/profile.ts chain-run/1 callbus 5
- *   npx tsx bench/profile-summary.ts .profiles/<file>.cpuprofile
+ *   npm run build
+ *   TSX_TSCONFIG_PATH=bench/tsconfig.json node --cpu-prof --cpu-prof-dir=bench/.profiles --import tsx bench/profile.ts chain-run/1 callbus 5
+ *   npx tsx bench/profile-summary.ts bench/.profiles/<file>.cpuprofile
+ *
+ * (bench/tsconfig.json points `callbus` at the built package, as `npm run bench` does; the
+ * largest profile file is the main thread's.)
  *
  * Arguments: a workload name (or part of one), a side (callbus, langchainInline,
  * langchainBackground, floor; callbus by default) and seconds (5 by default).

@@ -107,6 +107,7 @@ export class CallbackBus extends TypedEmitter<BusEvents> implements ListenerSink
         callHandler(this, handler, info, payload, false);
       };
       this.ee.on(name, listener);
+      this.quiet = false;
       subscriptions.push([name, listener]);
     }
     if (subscriptions.length === 0) {
@@ -114,6 +115,7 @@ export class CallbackBus extends TypedEmitter<BusEvents> implements ListenerSink
     }
     return () => {
       for (const [name, listener] of subscriptions.splice(0)) this.ee.removeListener(name, listener);
+      this.checkQuiet();
     };
   }
 

@@ -64,7 +64,7 @@ const RUN_CLASSES = {
 type RunKind = keyof (typeof RUN_CLASSES)["sync"];
 
 function unionTags(base: readonly string[], extra: readonly string[] | undefined): string[] {
-  if (extra === undefined || extra.length === 0) return [...base];
+  if (extra === undefined || extra.length === 0) return base.slice();
   return [...new Set([...base, ...extra])];
 }
 
@@ -89,13 +89,15 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
   constructor(parentRunId?: string, options: CallbackManagerOptions = {}) {
     this.parentRunId = parentRunId;
     this.bus = options.bus ?? defaultBus;
-    this.handlers = [...(options.handlers ?? [])];
-    this.inheritableHandlers = [...(options.inheritableHandlers ?? [])];
-    this.tags = [...(options.tags ?? [])];
-    this.inheritableTags = [...(options.inheritableTags ?? [])];
+    // Copies, so that changing this manager never changes the lists it was given.
+    this.handlers = options.handlers?.slice() ?? [];
+    this.inheritableHandlers = options.inheritableHandlers?.slice() ?? [];
+    this.tags = options.tags?.slice() ?? [];
+    this.inheritableTags = options.inheritableTags?.slice() ?? [];
     this.metadata = { ...options.metadata };
     this.inheritableMetadata = { ...options.inheritableMetadata };
-    for (const handler of [...this.handlers, ...this.inheritableHandlers]) assertHandler(handler, "CallbackManager");
+    for (const handler of this.handlers) assertHandler(handler, "CallbackManager");
+    for (const handler of this.inheritableHandlers) assertHandler(handler, "CallbackManager");
   }
 
   /** LangChain.js spelling of `parentRunId`. */
@@ -270,21 +272,18 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     const id = runId ?? nanoid();
     const parent = this.parentRunId ?? parentRunId;
     const runTags = unionTags(this.tags, tags);
-    const runMetadata = { ...this.metadata, ...metadata };
+    const runMetadata = metadata === undefined ? { ...this.metadata } : { ...this.metadata, ...metadata };
     const Run: RunCtor = RUN_CLASSES[this.isAsync ? "async" : "sync"][kind];
     const run = new Run(id, this.handlers, this.inheritableHandlers, runTags, this.inheritableTags, runMetadata, this.inheritableMetadata, parent, this.bus);
-    const payload = fields as RunEvent;
-    payload.runId = id;
-    payload.parentRunId = parent;
-    payload.tags = runTags;
-    payload.metadata = runMetadata;
+    const info = EVENT_INFO[event]!;
+    const payload = info.payload(run, fields) as RunEvent;
     // The new run is current while its start handlers run.
     if (!this.isAsync) {
-      dispatchAsCurrent(run, this.bus, EVENT_INFO[event]!, payload, this.handlers, false);
+      dispatchAsCurrent(run, this.bus, info, payload, this.handlers, false);
       return run;
     }
     try {
-      const waiting = dispatchAsCurrent(run, this.bus, EVENT_INFO[event]!, payload, this.handlers, true);
+      const waiting = dispatchAsCurrent(run, this.bus, info, payload, this.handlers, true);
       return waiting === undefined ? Promise.resolve(run) : waiting.then(() => run);
     } catch (error) {
       return Promise.reject(error);

@@ -62,6 +62,12 @@ export class TypedEmitter<Events extends object> {
   protected readonly ee = new EventEmitter();
   protected anyListeners: AnyListener[] = [];
   protected readonly sink: ListenerSink;
+  /**
+   * True while `ee` surely has no listener, so an emit can skip it: set by every removal that
+   * leaves none, cleared by every subscription. (A `once` listener that fired leaves it false
+   * until the next removal: a wasted look-up, never a lost event.)
+   */
+  protected quiet = true;
 
   constructor(sink?: ListenerSink) {
     this.sink = sink ?? (this as unknown as ListenerSink);
@@ -76,6 +82,7 @@ export class TypedEmitter<Events extends object> {
     this.checkEvent(event);
     assertListener(listener, `listener for "${event}"`);
     this.ee.on(event, guard(this.sink, event, listener), this);
+    this.quiet = false;
     return this;
   }
 
@@ -87,6 +94,7 @@ export class TypedEmitter<Events extends object> {
     this.checkEvent(event);
     assertListener(listener, `listener for "${event}"`);
     this.ee.once(event, guard(this.sink, event, listener), this);
+    this.quiet = false;
     return this;
   }
 
@@ -99,6 +107,7 @@ export class TypedEmitter<Events extends object> {
       const wrapped = (this.ee.listeners(event) as Wrapped[]).find((w) => w[ORIGINAL] === listener);
       if (wrapped !== undefined) this.ee.removeListener(event, wrapped);
     }
+    this.checkQuiet();
     this.listenersChanged();
     return this;
   }
@@ -115,6 +124,7 @@ export class TypedEmitter<Events extends object> {
       this.checkEvent(event);
       this.ee.removeAllListeners(event);
     }
+    this.checkQuiet();
     this.listenersChanged();
     return this;
   }
@@ -153,9 +163,14 @@ export class TypedEmitter<Events extends object> {
 
   /** Hands a payload to the listeners of `event`, then to the `onAny` listeners. */
   protected deliver(event: string, payload: unknown): void {
-    this.ee.emit(event, payload);
+    if (!this.quiet) this.ee.emit(event, payload);
     const any = this.anyListeners;
     for (let i = 0; i < any.length; i++) callAnyListener(this.sink, any[i], this, event, payload);
+  }
+
+  /** After a removal: whether `ee` still has listeners. */
+  protected checkQuiet(): void {
+    this.quiet = this.ee.eventNames().length === 0;
   }
 
   /** Hook for subclasses that free themselves when nobody listens any more. */

@@ -122,12 +122,8 @@ export class BaseRunManager<M extends Mode = SyncMode> {
 
   /** @internal Fills in the run's fields and sends the event through the bus and handlers. */
   protected emit<E extends CallbackEventName>(event: E, fields: Fields<E>): M["done"] {
-    const payload = fields as unknown as RunEvent;
-    payload.runId = this.runId;
-    payload.parentRunId = this.parentRunId;
-    payload.tags = this.tags;
-    payload.metadata = this.metadata;
     const info = EVENT_INFO[event]!;
+    const payload = info.payload(this, fields) as RunEvent;
     // This run is current while its handlers run, so they can dispatch custom events to it.
     if (!this.isAsync) {
       dispatchAsCurrent(this, this.bus, info, payload, this.handlers, false);

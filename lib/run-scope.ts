@@ -61,6 +61,7 @@ export class RunScope extends TypedEmitter<CallbackEvents> {
   release(): void {
     this.released = true;
     this.ee.removeAllListeners();
+    this.quiet = true;
     this.anyListeners = [];
   }
 

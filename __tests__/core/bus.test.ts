@@ -32,6 +32,29 @@ describe("CallbackBus", () => {
     expect(bus.emit("text", { ...base("r"), text: "nobody" })).toBe(false);
   });
 
+  test("listeners come back after every one was removed, and after a once listener fired", () => {
+    const bus = new CallbackBus();
+    const heard: string[] = [];
+    const text = (t: string) => bus.emit("text", { ...base("r"), text: t });
+    const first = ({ text: t }: CallbackEvents["text"]) => void heard.push(`first:${t}`);
+    bus.on("text", first);
+    bus.off("text", first);
+    text("nobody");
+    bus.on("text", ({ text: t }) => void heard.push(`second:${t}`));
+    text("a");
+    bus.removeAllListeners();
+    bus.once("text", ({ text: t }) => void heard.push(`once:${t}`));
+    text("b");
+    text("c");
+    bus.on("retry", () => void heard.push("retry"));
+    bus.emit("retry", { ...base("r"), retryState: { attemptNumber: 1 } });
+    const detach = bus.attach({ handleText: (t: string) => void heard.push(`handler:${t}`) });
+    text("d");
+    detach();
+    text("e");
+    expect(heard).toEqual(["second:a", "once:b", "retry", "handler:d"]);
+  });
+
   test("listeners() returns the functions as given, and removeAllListeners clears one event or all", () => {
     const bus = new CallbackBus();
     const a = () => undefined;
@@ -303,6 +326,19 @@ describe("ending a run twice (conformance 32)", () => {
     bus.emit("toolEnd", { ...base("t1"), output: 1 });
     expect(() => bus.emit("toolEnd", { ...base("t1"), output: 2 })).toThrow(/run "t1" has already ended; toolEnd was not emitted again/);
     expect(ends).toBe(1);
+  });
+
+  test("a run id may start again after its run ended; its new run ends once too", () => {
+    const bus = new CallbackBus();
+    const ends: string[] = [];
+    bus.on("chainEnd", ({ runId }) => void ends.push(runId));
+    for (let round = 0; round < 2; round++) {
+      bus.emit("chainStart", { ...base("again"), serialized: {}, inputs: {} });
+      bus.emit("chainEnd", { ...base("again"), outputs: {} });
+    }
+    expect(() => bus.emit("chainEnd", { ...base("again"), outputs: {} })).toThrow(RunEndedError);
+    expect(ends).toEqual(["again", "again"]);
+    expect(bus.activeRuns).toBe(0);
   });
 
   test("the async run managers reject instead of throwing", async () => {

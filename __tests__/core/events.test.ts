@@ -6,6 +6,7 @@ import {
   argsToPayload,
   CallbackBus,
   CallbackManager,
+  type CallbackEvents,
   type CallbackHandlerMethods,
 } from "callbus";
 
@@ -84,6 +85,20 @@ describe("the event table", () => {
     expect(calls.customEvent).toEqual(["progress", { pct: 50 }, "chain-1", ["t"], { m: 1 }]);
     chain.handleChainEnd({ a: 1 }, undefined, undefined, undefined, { inputs: { q: 1 } });
     expect(calls.chainEnd).toEqual([{ a: 1 }, "chain-1", "parent-0", ["t"], { inputs: { q: 1 } }]);
+  });
+
+  test("every payload of an event has the same fields; a bag argument holds only the options given", () => {
+    const bus = new CallbackBus();
+    const payloads: CallbackEvents["toolEnd"][] = [];
+    const bags: unknown[] = [];
+    bus.on("toolEnd", (payload) => void payloads.push(payload));
+    const manager = new CallbackManager(undefined, { bus, handlers: [{ handleToolEnd: (...args: unknown[]) => void bags.push(args[4]) }] });
+    manager.handleToolStart({ name: "a" }, "x").handleToolEnd("plain");
+    manager.handleToolStart({ name: "b" }, "x").handleToolEnd("coloured", { color: "red", llmPrefix: "Thought:" });
+    expect(Object.keys(payloads[0])).toEqual(Object.keys(payloads[1]));
+    expect(payloads[1]).toMatchObject({ output: "coloured", color: "red", llmPrefix: "Thought:" });
+    expect(payloads[0].color).toBeUndefined();
+    expect(bags).toEqual([undefined, { color: "red", llmPrefix: "Thought:" }]);
   });
 
   test("argsToPayload reads LangChain.js arguments back into a payload", () => {

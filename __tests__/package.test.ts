@@ -6,7 +6,7 @@ import path from "node:path";
 const root = path.join(__dirname, "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
-/** `npm pack`, then install the tarball into an empty project and load every entry both ways. */
+/** `npm pack`, then install the tarball into an empty project (no express) and load every entry both ways. */
 test("the packed package installs in an empty folder and loads with import and require", () => {
   const work = mkdtempSync(path.join(os.tmpdir(), "callbus-pack-"));
   try {
@@ -25,10 +25,10 @@ test("the packed package installs in an empty folder and loads with import and r
       const run = new m.CallbackManager(undefined, { bus }).handleChainStart({ name: "x" }, {});
       run.handleText("hi");
       run.handleChainEnd({});
-      if (seen.join() !== "hi" || m.EVENT_NAMES.length !== 19 || typeof h.StdOutCallbackHandler !== "function") throw new Error("bad load");
+      if (seen.join() !== "hi" || m.EVENT_NAMES.length !== 19 || typeof h.StdOutCallbackHandler !== "function" || typeof x.sse !== "function") throw new Error("bad load");
       console.log("ok");`;
-    const cjs = execFileSync(process.execPath, ["-e", `const m = require("callbus"); const h = require("callbus/handlers"); ${check}`], { cwd: project, encoding: "utf8" });
-    const esm = execFileSync(process.execPath, ["--input-type=module", "-e", `import * as m from "callbus"; import * as h from "callbus/handlers"; ${check}`], { cwd: project, encoding: "utf8" });
+    const cjs = execFileSync(process.execPath, ["-e", `const m = require("callbus"); const h = require("callbus/handlers"); const x = require("callbus/express"); ${check}`], { cwd: project, encoding: "utf8" });
+    const esm = execFileSync(process.execPath, ["--input-type=module", "-e", `import * as m from "callbus"; import * as h from "callbus/handlers"; import * as x from "callbus/express"; ${check}`], { cwd: project, encoding: "utf8" });
     expect(cjs.trim()).toBe("ok");
     expect(esm.trim()).toBe("ok");
   } finally {

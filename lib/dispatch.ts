@@ -7,7 +7,7 @@ import { isPromiseLike } from "./emitter.js";
 import { EVENT_INFO, eventInfo, payloadToArgs, type CallbackEventName, type CallbackEvents, type EventInfo } from "./events.js";
 import { handlerName, type CallbackHandlerLike } from "./handler.js";
 import { getBufferString } from "./messages.js";
-import { adaptLangChainStart } from "./langchain-tracers.js";
+import { adaptLangChainStart, adaptsLangChainStart } from "./langchain-tracers.js";
 import type { ChatModelStartEvent } from "./events.js";
 
 /** What handler dispatch needs from its bus: a trace to order by, and somewhere to report. */
@@ -36,6 +36,13 @@ export function handlerMethod(handler: CallbackHandlerLike, info: EventInfo): Me
 /** True when a handler takes part in an event at all. */
 export function handlerWants(handler: CallbackHandlerLike, info: EventInfo): boolean {
   return handlerMethod(handler, info) !== undefined;
+}
+
+/** True when a start's arguments differ from the payload's: the chat-model fallback, a LangChain.js tracer. */
+function needsArgs(info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): boolean {
+  if (info.phase !== "start") return false;
+  if (info.name === "chatModelStart" && method !== (handler as Record<string, unknown>).handleChatModelStart) return true;
+  return adaptsLangChainStart(handler, info, payload);
 }
 
 /** The arguments of a call that is made later or adapted first; `args` are fixed at emit time. */
@@ -83,7 +90,7 @@ export function callHandler(
     let result: unknown;
     try {
       // The common case: a call made now, straight from the payload, without an argument array.
-      result = info.phase !== "start" ? info.invoke(method, handler, payload) : method.apply(handler, argsFor(info, method, handler, payload));
+      result = needsArgs(info, method, handler, payload) ? method.apply(handler, argsFor(info, method, handler, payload)) : info.invoke(method, handler, payload);
     } catch (error) {
       host.handlerFailed(error, handler, info, payload, false);
       if (raise) throw error;

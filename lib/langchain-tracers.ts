@@ -27,6 +27,13 @@ function isLangChainHandler(handler: object): boolean {
   return "lc_kwargs" in handler && typeof (handler as { toJSONNotImplemented?: unknown }).toJSONNotImplemented === "function";
 }
 
+/** True when `adaptLangChainStart` would do anything for this handler and start payload. */
+export function adaptsLangChainStart(handler: CallbackHandlerLike, info: EventInfo, payload: object): boolean {
+  if (!isLangChainHandler(handler)) return false;
+  if (typeof (handler as Record<string, unknown>)._addRunToRunMap === "function") return true;
+  return info.name === "toolStart" && typeof (payload as { input?: unknown }).input !== "string";
+}
+
 /**
  * Called by the dispatcher with the arguments of a start method, just before the call is made
  * or queued; adjusts them in place for LangChain.js handlers and leaves other handlers alone.

@@ -16,7 +16,7 @@ import type {
   RetryState,
   Serialized,
 } from "./shapes.js";
-import { compileInvoke, compileMethodOf, compilePayload, type BuildPayload, type Invoke, type MethodOf } from "./invoke.js";
+import { compileInvoke, compileMethodOf, compilePayload, readArgs, type BuildPayload, type Invoke, type MethodOf } from "./invoke.js";
 
 /** Fields every payload carries. */
 export interface RunEvent {
@@ -326,23 +326,7 @@ export function eventInfo(event: string): EventInfo {
 
 /** Reads a handler's positional arguments out of a payload. */
 export function payloadToArgs(info: EventInfo, payload: object): unknown[] {
-  const fields = payload as Record<string, unknown>;
-  const { params } = info;
-  const args = new Array<unknown>(params.length);
-  for (let i = 0; i < params.length; i++) {
-    const p = params[i];
-    if (typeof p === "string") {
-      args[i] = fields[p];
-      continue;
-    }
-    let bag: Record<string, unknown> | undefined;
-    for (const key in p) {
-      const value = fields[p[key]];
-      if (value !== undefined) (bag ??= {})[key] = value;
-    }
-    args[i] = bag;
-  }
-  return args;
+  return readArgs(info.params, payload);
 }
 
 /** The reverse: builds a payload from the arguments LangChain.js passes a handler method. */

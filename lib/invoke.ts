@@ -7,7 +7,9 @@
  * an event is built by one object literal, so all of them share one shape.
  *
  * The source of each function is built only from the event table's own identifiers (checked
- * below), never from user input.
+ * below), never from user input. Where the host forbids code generation (`node
+ * --disallow-code-generation-from-strings`), the same functions are made as generic closures:
+ * slower, the same behaviour.
  */
 
 /** The parts of an event row the compiled functions are built from. */
@@ -43,11 +45,47 @@ function checked(name: string): string {
   return name;
 }
 
+/** Reads a row's positional arguments out of a payload: a field, or a bag of the fields that are set. */
+export function readArgs(params: InvokeRow["params"], payload: object): unknown[] {
+  const fields = payload as Record<string, unknown>;
+  const args = new Array<unknown>(params.length);
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    if (typeof p === "string") {
+      args[i] = fields[p];
+      continue;
+    }
+    let bag: Record<string, unknown> | undefined;
+    for (const key in p) {
+      const value = fields[p[key]];
+      if (value !== undefined) (bag ??= {})[key] = value;
+    }
+    args[i] = bag;
+  }
+  return args;
+}
+
+/** Compiles `body`, or returns `generic` where the host does not allow code generation. */
+function compiled<F>(generic: F, ...source: string[]): F {
+  try {
+    return new Function(...source) as F;
+  } catch (error) {
+    if (error instanceof EvalError) return generic;
+    throw error;
+  }
+}
+
 /** `handler => handler.ignoreX === true ? undefined : handler.handleX` (a non-function is undefined). */
 export function compileMethodOf(row: InvokeRow): MethodOf {
-  const method = checked(row.method);
-  const ignored = row.ignore === null ? "" : `if (h.${checked(row.ignore)} === true) return undefined;\n`;
-  return new Function("h", `"use strict";\n${ignored}const m = h.${method};\nreturn typeof m === "function" ? m : undefined;`) as MethodOf;
+  const { method, ignore } = row;
+  const generic: MethodOf = (h) => {
+    const fields = h as Record<string, unknown>;
+    if (ignore !== null && fields[ignore] === true) return undefined;
+    const m = fields[method];
+    return typeof m === "function" ? (m as (...args: unknown[]) => unknown) : undefined;
+  };
+  const ignored = ignore === null ? "" : `if (h.${checked(ignore)} === true) return undefined;\n`;
+  return compiled(generic, "h", `"use strict";\n${ignored}const m = h.${checked(method)};\nreturn typeof m === "function" ? m : undefined;`);
 }
 
 /**
@@ -55,6 +93,7 @@ export function compileMethodOf(row: InvokeRow): MethodOf {
  * `fields` / `kwargs` objects) is an object of the fields that are set, or undefined when none is.
  */
 export function compileInvoke(row: InvokeRow): Invoke {
+  const generic: Invoke = (m, h, p) => m.apply(h, readArgs(row.params, p));
   const helpers: string[] = [];
   const args = row.params.map((param, i) => {
     if (typeof param === "string") return `p.${checked(param)}`;
@@ -63,8 +102,11 @@ export function compileInvoke(row: InvokeRow): Invoke {
     helpers.push(`function bag${i}(p) {\nlet b;\n${body}\nreturn b;\n}`);
     return `bag${i}(p)`;
   });
-  const source = `"use strict";\n${helpers.join("\n")}\nreturn function invoke(m, h, p) {\nreturn m.call(h, ${args.join(", ")});\n};`;
-  return new Function(source)() as Invoke;
+  const make = compiled<(() => Invoke) | undefined>(
+    undefined,
+    `"use strict";\n${helpers.join("\n")}\nreturn function invoke(m, h, p) {\nreturn m.call(h, ${args.join(", ")});\n};`,
+  );
+  return make === undefined ? generic : make();
 }
 
 /**
@@ -78,6 +120,11 @@ export function compilePayload(row: InvokeRow): BuildPayload {
       if (!RUN_FIELDS.includes(field)) own.add(checked(field));
     }
   }
+  const generic: BuildPayload = (run, f) => {
+    const payload: Record<string, unknown> = { runId: run.runId, parentRunId: run.parentRunId, tags: run.tags, metadata: run.metadata };
+    for (const field of own) payload[field] = (f as Record<string, unknown>)[field];
+    return payload;
+  };
   const entries = [...RUN_FIELDS.map((field) => `${field}: run.${field}`), ...[...own].map((field) => `${field}: f.${field}`)];
-  return new Function("run", "f", `"use strict";\nreturn { ${entries.join(", ")} };`) as BuildPayload;
+  return compiled(generic, "run", "f", `"use strict";\nreturn { ${entries.join(", ")} };`);
 }

@@ -161,7 +161,7 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
   /** A manager of the same class that shares no mutable list with this one. */
   copy(additionalHandlers: readonly CallbackHandlerLike[] = [], inherit = true): this {
     const Ctor = this.constructor as new (parentRunId?: string, options?: CallbackManagerOptions) => this;
-    const copy = new Ctor(this.parentRunId, this.options());
+    const copy = new Ctor(this.parentRunId, this.toOptions());
     for (const handler of additionalHandlers) copy.addHandler(handler, inherit);
     return copy;
   }
@@ -295,7 +295,8 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     return (this.isAsync ? Promise.all(runs) : runs) as M["llm"];
   }
 
-  private options(): CallbackManagerOptions {
+  /** @internal This manager's lists as constructor options (the constructor copies them). */
+  toOptions(): CallbackManagerOptions {
     return {
       bus: this.bus,
       handlers: this.handlers,

@@ -3,11 +3,11 @@
  * block of code, so that calls which are not in one chain appear under one parent run.
  */
 import { currentCallbacks, runWithCallbacks } from "./async-context.js";
-import { AsyncCallbackManager, CallbackManager, type BaseCallbackManager, type CallbackManagerOptions } from "./callback-manager.js";
+import { AsyncCallbackManager, CallbackManager, type CallbackManagerOptions } from "./callback-manager.js";
 import type { CallbackManagerLike, Callbacks } from "./configure.js";
 import { isPromiseLike } from "./emitter.js";
 import type { CallbackHandlerLike } from "./handler.js";
-import type { AsyncCallbackManagerForChainRun, BaseRunManager, CallbackManagerForChainRun, Mode } from "./run-managers.js";
+import type { AsyncCallbackManagerForChainRun, CallbackManagerForChainRun } from "./run-managers.js";
 import type { ChainValues, Serialized } from "./shapes.js";
 
 /** Options of `traceAsChainGroup` and `atraceAsChainGroup`. */
@@ -39,7 +39,7 @@ export class CallbackManagerForChainGroup extends CallbackManager {
   constructor(
     /** The run manager of the group run. */
     readonly parentRunManager: CallbackManagerForChainRun,
-    options: CallbackManagerOptions = childOptions(parentRunManager),
+    options: CallbackManagerOptions = parentRunManager.childOptions(),
   ) {
     super(parentRunManager.runId, options);
   }
@@ -62,7 +62,7 @@ export class CallbackManagerForChainGroup extends CallbackManager {
   }
 
   override copy(additionalHandlers: readonly CallbackHandlerLike[] = [], inherit = true): this {
-    const copy = new CallbackManagerForChainGroup(this.parentRunManager, snapshot(this)) as this;
+    const copy = new CallbackManagerForChainGroup(this.parentRunManager, this.toOptions()) as this;
     for (const handler of additionalHandlers) copy.addHandler(handler, inherit);
     return copy;
   }
@@ -75,7 +75,7 @@ export class AsyncCallbackManagerForChainGroup extends AsyncCallbackManager {
   constructor(
     /** The run manager of the group run. */
     readonly parentRunManager: AsyncCallbackManagerForChainRun,
-    options: CallbackManagerOptions = childOptions(parentRunManager),
+    options: CallbackManagerOptions = parentRunManager.childOptions(),
   ) {
     super(parentRunManager.runId, options);
   }
@@ -98,7 +98,7 @@ export class AsyncCallbackManagerForChainGroup extends AsyncCallbackManager {
   }
 
   override copy(additionalHandlers: readonly CallbackHandlerLike[] = [], inherit = true): this {
-    const copy = new AsyncCallbackManagerForChainGroup(this.parentRunManager, snapshot(this)) as this;
+    const copy = new AsyncCallbackManagerForChainGroup(this.parentRunManager, this.toOptions()) as this;
     for (const handler of additionalHandlers) copy.addHandler(handler, inherit);
     return copy;
   }
@@ -187,32 +187,7 @@ function baseCallbacks(given: Callbacks | undefined): Callbacks | undefined {
   if (given !== undefined) return given;
   const current = currentCallbacks();
   if (current === undefined || !("runId" in current)) return current;
-  return { ...childOptions(current), parentRunId: current.runId } as CallbackManagerLike;
-}
-
-/** What `getChild()` gives a child manager: the run's inheritable handlers, tags and metadata. */
-function childOptions(run: BaseRunManager<Mode>): CallbackManagerOptions {
-  return {
-    bus: run.bus,
-    handlers: run.inheritableHandlers,
-    inheritableHandlers: run.inheritableHandlers,
-    tags: run.inheritableTags,
-    inheritableTags: run.inheritableTags,
-    metadata: run.inheritableMetadata,
-    inheritableMetadata: run.inheritableMetadata,
-  };
-}
-
-function snapshot(manager: BaseCallbackManager<Mode>): CallbackManagerOptions {
-  return {
-    bus: manager.bus,
-    handlers: manager.handlers,
-    inheritableHandlers: manager.inheritableHandlers,
-    tags: manager.tags,
-    inheritableTags: manager.inheritableTags,
-    metadata: manager.metadata,
-    inheritableMetadata: manager.inheritableMetadata,
-  };
+  return { ...current.childOptions(), parentRunId: current.runId } as CallbackManagerLike;
 }
 
 function checkArguments(groupName: unknown, fn: unknown, options: unknown, where: string): void {

@@ -26,7 +26,7 @@ import type {
   RetryState,
 } from "./shapes.js";
 // A cycle with callback-manager.ts, used only inside methods, so either module may load first.
-import { AsyncCallbackManager, CallbackManager } from "./callback-manager.js";
+import { AsyncCallbackManager, CallbackManager, type CallbackManagerOptions } from "./callback-manager.js";
 
 /** What a sync call returns, what the matching manager is: the sync mode. */
 export interface SyncMode {
@@ -92,6 +92,19 @@ export class BaseRunManager<M extends Mode = SyncMode> {
   /** True once the run has ended or errored. */
   get isEnded(): boolean {
     return this.ended;
+  }
+
+  /** @internal What a manager of this run's children starts from: the inheritable handlers, tags and metadata. */
+  childOptions(): CallbackManagerOptions {
+    return {
+      bus: this.bus,
+      handlers: this.inheritableHandlers,
+      inheritableHandlers: this.inheritableHandlers,
+      tags: this.inheritableTags,
+      inheritableTags: this.inheritableTags,
+      metadata: this.inheritableMetadata,
+      inheritableMetadata: this.inheritableMetadata,
+    };
   }
 
   handleText(text: string, options?: PrintOptions): M["done"] {
@@ -170,15 +183,7 @@ export class ParentRunManager<M extends Mode = SyncMode> extends RunManager<M> {
   getChild(tag?: string): M["manager"] {
     if (this.isEnded) throw runEndedError(this.runId, "getChild() cannot start children under it");
     const Manager = this.isAsync ? AsyncCallbackManager : CallbackManager;
-    const child = new Manager(this.runId, {
-      bus: this.bus,
-      handlers: this.inheritableHandlers,
-      inheritableHandlers: this.inheritableHandlers,
-      tags: this.inheritableTags,
-      inheritableTags: this.inheritableTags,
-      metadata: this.inheritableMetadata,
-      inheritableMetadata: this.inheritableMetadata,
-    });
+    const child = new Manager(this.runId, this.childOptions());
     if (tag !== undefined) child.addTags([tag], false);
     return child as M["manager"];
   }

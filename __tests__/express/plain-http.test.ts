@@ -1,4 +1,3 @@
-import http from "node:http";
 import { CallbackBus, CallbackManager } from "callbus";
 import { callbus, sse, type SseRequest } from "callbus/express";
 import { listen, SseClient } from "./helpers";

@@ -10,18 +10,18 @@ export interface RunState {
   readonly traceId: string;
 }
 
-/** How many ended ids are remembered to recognise a second end. */
-const ENDED_MEMORY = 8192;
+/** Ended ids are remembered in generations of this many: at least the last ENDED_GENERATION ends, at most twice that. */
+const ENDED_GENERATION = 4096;
 
 export class RunRegistry {
   private readonly live = new Map<string, RunState>();
   /**
-   * The last ENDED_MEMORY ended ids, oldest overwritten first. Ending a run only stores its id
-   * here; the ring is searched only for an id that is not live (a second end, a scope for a
-   * finished run), which is rare, so the common path pays no hashing for it.
+   * Recently ended ids, to name a second end as such. Two generations of sets that are only
+   * added to: when the newer one is full, the older one is dropped whole. No deletions, so no
+   * per-end cleanup, and memory stays bounded.
    */
-  private readonly endedRing: (string | undefined)[] = new Array<string | undefined>(ENDED_MEMORY).fill(undefined);
-  private endedNext = 0;
+  private endedNew = new Set<string>();
+  private endedOld = new Set<string>();
 
   /** Number of runs started and not ended. */
   get size(): number {
@@ -49,16 +49,19 @@ export class RunRegistry {
     return this.live.get(runId)?.parentRunId;
   }
 
-  /** True when `runId` is not running and ended recently (within the last ENDED_MEMORY ends). */
+  /** True when `runId` is not running and ended recently (within the last 4,096 to 8,192 ends). */
   hasEnded(runId: string): boolean {
-    return !this.live.has(runId) && this.endedRing.includes(runId);
+    return !this.live.has(runId) && (this.endedNew.has(runId) || this.endedOld.has(runId));
   }
 
   /** Forgets a live run and remembers that it ended. */
   end(runId: string): void {
     this.live.delete(runId);
-    this.endedRing[this.endedNext] = runId;
-    this.endedNext = (this.endedNext + 1) % ENDED_MEMORY;
+    this.endedNew.add(runId);
+    if (this.endedNew.size >= ENDED_GENERATION) {
+      this.endedOld = this.endedNew;
+      this.endedNew = new Set();
+    }
   }
 
   /** Forgets a run whose start was refused, as if it never began. */

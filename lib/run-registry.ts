@@ -3,6 +3,7 @@
  * bounded memory of recently ended ids so that a second end can be named as such. Nothing here
  * grows with the number of finished runs.
  */
+import { EndedRuns } from "./ended-runs.js";
 
 export interface RunState {
   readonly parentRunId: string | undefined;
@@ -10,18 +11,9 @@ export interface RunState {
   readonly traceId: string;
 }
 
-/** Ended ids are remembered in generations of this many: at least the last ENDED_GENERATION ends, at most twice that. */
-const ENDED_GENERATION = 4096;
-
 export class RunRegistry {
   private readonly live = new Map<string, RunState>();
-  /**
-   * Recently ended ids, to name a second end as such. Two generations of sets that are only
-   * added to: when the newer one is full, the older one is dropped whole. No deletions, so no
-   * per-end cleanup, and memory stays bounded.
-   */
-  private endedNew = new Set<string>();
-  private endedOld = new Set<string>();
+  private readonly ended = new EndedRuns();
 
   /** Number of runs started and not ended. */
   get size(): number {
@@ -49,19 +41,15 @@ export class RunRegistry {
     return this.live.get(runId)?.parentRunId;
   }
 
-  /** True when `runId` is not running and ended recently (within the last 4,096 to 8,192 ends). */
+  /** True when `runId` is not running and is among the last ENDED_MEMORY ended runs. */
   hasEnded(runId: string): boolean {
-    return !this.live.has(runId) && (this.endedNew.has(runId) || this.endedOld.has(runId));
+    return !this.live.has(runId) && this.ended.has(runId);
   }
 
   /** Forgets a live run and remembers that it ended. */
   end(runId: string): void {
     this.live.delete(runId);
-    this.endedNew.add(runId);
-    if (this.endedNew.size >= ENDED_GENERATION) {
-      this.endedOld = this.endedNew;
-      this.endedNew = new Set();
-    }
+    this.ended.add(runId);
   }
 
   /** Forgets a run whose start was refused, as if it never began. */

@@ -16,7 +16,17 @@ import type {
   RetryState,
   Serialized,
 } from "./shapes.js";
-import { compileInvoke, compileMethodOf, compilePayload, readArgs, type BuildPayload, type Invoke, type MethodOf } from "./invoke.js";
+import {
+  compileEmitFrom,
+  compileInvoke,
+  compileMethodOf,
+  compilePayload,
+  readArgs,
+  type BuildPayload,
+  type EventSender,
+  type Invoke,
+  type MethodOf,
+} from "./invoke.js";
 
 /** Fields every payload carries. */
 export interface RunEvent {
@@ -285,22 +295,33 @@ export interface EventInfo {
   readonly invoke: Invoke;
   /** Builds a payload of this event from a run's fields and the event's own. */
   readonly payload: BuildPayload;
+  /** Builds a payload from a run manager and the event's own fields and sends it through the run. */
+  emitFrom(run: EventSender<EventInfo>, fields: object): unknown;
+}
+
+/** An event's own fields: its payload without the run's fields. */
+export type OwnFields<E extends CallbackEventName> = Omit<CallbackEvents[E], keyof RunEvent>;
+
+/** A row's runtime view, typed for its event. */
+export interface TypedEventInfo<E extends CallbackEventName> extends EventInfo {
+  readonly name: E;
+  emitFrom<R>(run: EventSender<EventInfo, R>, fields: OwnFields<E>): R;
 }
 
 function toInfo(name: CallbackEventName): EventInfo {
-  const row = EVENT_TABLE[name] as Omit<EventInfo, "name" | "methodOf" | "invoke" | "payload">;
-  return { name, ...row, methodOf: compileMethodOf(row), invoke: compileInvoke(row), payload: compilePayload(row) };
+  const row = EVENT_TABLE[name] as Pick<EventInfo, "method" | "ignore" | "phase" | "params">;
+  const info: { -readonly [K in keyof EventInfo]?: EventInfo[K] } = { name, ...row, methodOf: compileMethodOf(row), invoke: compileInvoke(row), payload: compilePayload(row) };
+  info.emitFrom = compileEmitFrom(row, info as EventInfo);
+  return info as EventInfo;
 }
 
 /**
- * Name -> row, with no prototype, so `"toString"` is not an event. Built as an ordinary object
- * and then given a null prototype (`Object.create(null)` would make a dictionary): a frozen
- * object with fast properties lets V8 fold `EVENT_INFO.llmNewToken` into a constant and inline
- * the row's compiled functions.
+ * Name -> row, with no prototype, so `"toString"` is not an event: by a known name it is the
+ * row typed for its event, by any other string a row or undefined. Built as an ordinary object
+ * and then given a null prototype (`Object.create(null)` would make a dictionary, slower to read).
  */
-export const EVENT_INFO: Readonly<Record<string, EventInfo | undefined>> = Object.freeze(
-  Object.setPrototypeOf(Object.fromEntries(ALL_NAMES.map((name) => [name, toInfo(name)])), null) as Record<string, EventInfo>,
-);
+export const EVENT_INFO: { readonly [E in CallbackEventName]: TypedEventInfo<E> } & { readonly [name: string]: EventInfo | undefined } =
+  Object.freeze(Object.setPrototypeOf(Object.fromEntries(ALL_NAMES.map((name) => [name, toInfo(name)])), null));
 
 /** The payload of the `listenerError` event: a listener or handler threw or rejected. */
 export interface ListenerErrorEvent {

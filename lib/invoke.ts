@@ -109,22 +109,53 @@ export function compileInvoke(row: InvokeRow): Invoke {
   return make === undefined ? generic : make();
 }
 
-/**
- * `(run, f) => ({ runId: run.runId, parentRunId: …, tags: …, metadata: …, token: f.token, … })`:
- * the event's own fields are the fields its parameters name, bags included.
- */
-export function compilePayload(row: InvokeRow): BuildPayload {
+/** The event's own payload fields: those its parameters name, bags included, less the run's. */
+function ownFields(row: InvokeRow): string[] {
   const own = new Set<string>();
   for (const param of row.params) {
     for (const field of typeof param === "string" ? [param] : Object.values(param)) {
       if (!RUN_FIELDS.includes(field)) own.add(checked(field));
     }
   }
+  return [...own];
+}
+
+/** The source of the payload literal: `{ runId: run.runId, …, token: f.token, … }`. */
+function payloadLiteral(own: readonly string[]): string {
+  return `{ ${[...RUN_FIELDS.map((field) => `${field}: run.${field}`), ...own.map((field) => `${field}: f.${field}`)].join(", ")} }`;
+}
+
+/** `(run, f) => ({ runId: run.runId, parentRunId: …, tags: …, metadata: …, token: f.token, … })`. */
+export function compilePayload(row: InvokeRow): BuildPayload {
+  const own = ownFields(row);
   const generic: BuildPayload = (run, f) => {
     const payload: Record<string, unknown> = { runId: run.runId, parentRunId: run.parentRunId, tags: run.tags, metadata: run.metadata };
     for (const field of own) payload[field] = (f as Record<string, unknown>)[field];
     return payload;
   };
-  const entries = [...RUN_FIELDS.map((field) => `${field}: run.${field}`), ...[...own].map((field) => `${field}: f.${field}`)];
-  return compiled(generic, "run", "f", `"use strict";\nreturn { ${entries.join(", ")} };`);
+  return compiled(generic, "run", "f", `"use strict";\nreturn ${payloadLiteral(own)};`);
+}
+
+/** A run manager as `emitFrom` sees it: the run's fields, and where the built payload goes. */
+export interface EventSender<I, R = unknown> extends RunFields {
+  sendEvent(info: I, payload: object): R;
+}
+
+/** Builds an event's payload from a run and the event's own fields, and hands it to the run. */
+export type EmitFrom<I> = (run: EventSender<I>, fields: object) => unknown;
+
+/**
+ * `(run, f) => run.sendEvent(info, { runId: run.runId, …, token: f.token, … })`. Each run manager
+ * method calls its own event's function, so V8 inlines it there and the object of own fields
+ * the method passes is never made: the payload is the one object built.
+ */
+export function compileEmitFrom<I>(row: InvokeRow, info: I): EmitFrom<I> {
+  const build = compilePayload(row);
+  const generic: EmitFrom<I> = (run, f) => run.sendEvent(info, build(run, f));
+  const make = compiled<((info: I) => EmitFrom<I>) | undefined>(
+    undefined,
+    "info",
+    `"use strict";\nreturn function emitFrom(run, f) {\nreturn run.sendEvent(info, ${payloadLiteral(ownFields(row))});\n};`,
+  );
+  return make === undefined ? generic : make(info);
 }

@@ -50,9 +50,6 @@ export interface AsyncMode {
 
 export type Mode = SyncMode | AsyncMode;
 
-/** An event's own fields: the payload without what the run manager fills in. */
-type Fields<E extends CallbackEventName> = Omit<CallbackEvents[E], keyof RunEvent>;
-
 const RESOLVED: Promise<void> = Promise.resolve();
 
 export class BaseRunManager<M extends Mode = SyncMode> {
@@ -108,16 +105,16 @@ export class BaseRunManager<M extends Mode = SyncMode> {
   }
 
   handleText(text: string, options?: PrintOptions): M["done"] {
-    return this.emit("text", { text, ...options });
+    return EVENT_INFO.text.emitFrom(this, { text, ...options });
   }
 
   handleRetry(retryState: RetryState): M["done"] {
-    return this.emit("retry", { retryState });
+    return EVENT_INFO.retry.emitFrom(this, { retryState });
   }
 
   /** A custom event of this run (what `dispatchCustomEvent` calls). */
   handleCustomEvent(eventName: string, data: unknown, _runId?: string, _tags?: string[], _metadata?: Record<string, unknown>): M["done"] {
-    return this.emit("customEvent", { eventName, data });
+    return EVENT_INFO.customEvent.emitFrom(this, { eventName, data });
   }
 
   /** Listens to this run's events only. */
@@ -133,35 +130,33 @@ export class BaseRunManager<M extends Mode = SyncMode> {
     return this.scope().off(event, listener);
   }
 
-  /** @internal Fills in the run's fields and sends the event through the bus and handlers. */
-  protected emit<E extends CallbackEventName>(event: E, fields: Fields<E>): M["done"] {
-    // Kept small so that V8 inlines it into each method, where `event` is a constant.
-    const info = EVENT_INFO[event]!;
-    const payload = info.payload(this, fields) as RunEvent;
-    if (this.isAsync) return this.emitAsync(info, payload) as M["done"];
+  /**
+   * @internal Sends one event of this run through its bus and handlers; each method's event
+   * builds the payload (`EVENT_INFO.x.emitFrom(this, fields)`) and hands it here. An end is sent
+   * once: a second is an error that says so (a rejection for the async family).
+   */
+  sendEvent(info: EventInfo, payload: RunEvent): M["done"] {
+    if (info.phase === "end") {
+      if (this.ended) {
+        const error = runEndedError(this.runId, `${info.name} was not emitted again`);
+        if (this.isAsync) return Promise.reject(error) as M["done"];
+        throw error;
+      }
+      this.ended = true;
+    }
+    if (this.isAsync) return this.sendAsync(info, payload) as M["done"];
     // This run is current while its handlers run, so they can dispatch custom events to it.
     dispatchAsCurrent(this, this.bus, info, payload, this.handlers, false);
     return undefined as M["done"];
   }
 
-  /** The async family's emit: a promise that settles after the handlers, rejected rather than thrown. */
-  private emitAsync(info: EventInfo, payload: RunEvent): Promise<void> {
+  /** The async family's send: a promise that settles after the handlers, rejected rather than thrown. */
+  private sendAsync(info: EventInfo, payload: RunEvent): Promise<void> {
     try {
       return dispatchAsCurrent(this, this.bus, info, payload, this.handlers, true) ?? RESOLVED;
     } catch (error) {
       return Promise.reject(error);
     }
-  }
-
-  /** @internal The run's last event: emitted once, a second end is an error that says so. */
-  protected end<E extends CallbackEventName>(event: E, fields: Fields<E>): M["done"] {
-    if (this.ended) {
-      const error = runEndedError(this.runId, `${event} was not emitted again`);
-      if (this.isAsync) return Promise.reject(error) as M["done"];
-      throw error;
-    }
-    this.ended = true;
-    return this.emit(event, fields);
   }
 
   private scope(): RunScope {
@@ -202,61 +197,61 @@ export class CallbackManagerForLLMRun<M extends Mode = SyncMode> extends RunMana
     _tags?: string[],
     fields?: { chunk?: GenerationLike },
   ): M["done"] {
-    return this.emit("llmNewToken", { token, idx, chunk: fields?.chunk });
+    return EVENT_INFO.llmNewToken.emitFrom(this, { token, idx, chunk: fields?.chunk });
   }
 
   handleChatModelStreamEvent(event: ChatModelStreamEventLike): M["done"] {
-    return this.emit("chatModelStreamEvent", { event });
+    return EVENT_INFO.chatModelStreamEvent.emitFrom(this, { event });
   }
 
   handleLLMEnd(output: LLMResult, _runId?: string, _parentRunId?: string, _tags?: string[], extraParams?: Record<string, unknown>): M["done"] {
-    return this.end("llmEnd", { output, extraParams });
+    return EVENT_INFO.llmEnd.emitFrom(this, { output, extraParams });
   }
 
   handleLLMError(error: unknown, _runId?: string, _parentRunId?: string, _tags?: string[], extraParams?: Record<string, unknown>): M["done"] {
-    return this.end("llmError", { error: error as Error, extraParams });
+    return EVENT_INFO.llmError.emitFrom(this, { error: error as Error, extraParams });
   }
 }
 
 export class CallbackManagerForChainRun<M extends Mode = SyncMode> extends ParentRunManager<M> {
   handleChainEnd(outputs: ChainValues, _runId?: string, _parentRunId?: string, _tags?: string[], kwargs?: { inputs?: ChainValues }): M["done"] {
-    return this.end("chainEnd", { outputs, inputs: kwargs?.inputs });
+    return EVENT_INFO.chainEnd.emitFrom(this, { outputs, inputs: kwargs?.inputs });
   }
 
   handleChainError(error: unknown, _runId?: string, _parentRunId?: string, _tags?: string[], kwargs?: { inputs?: ChainValues }): M["done"] {
-    return this.end("chainError", { error: error as Error, inputs: kwargs?.inputs });
+    return EVENT_INFO.chainError.emitFrom(this, { error: error as Error, inputs: kwargs?.inputs });
   }
 
   handleAgentAction(action: AgentAction, options?: PrintOptions): M["done"] {
-    return this.emit("agentAction", { action, ...options });
+    return EVENT_INFO.agentAction.emitFrom(this, { action, ...options });
   }
 
   handleAgentEnd(finish: AgentFinish, options?: PrintOptions): M["done"] {
-    return this.emit("agentEnd", { finish, ...options });
+    return EVENT_INFO.agentEnd.emitFrom(this, { finish, ...options });
   }
 }
 
 export class CallbackManagerForToolRun<M extends Mode = SyncMode> extends ParentRunManager<M> {
   handleToolEnd(output: unknown, options?: PrintOptions): M["done"] {
-    return this.end("toolEnd", { output, ...options });
+    return EVENT_INFO.toolEnd.emitFrom(this, { output, ...options });
   }
 
   handleToolError(error: unknown): M["done"] {
-    return this.end("toolError", { error: error as Error });
+    return EVENT_INFO.toolError.emitFrom(this, { error: error as Error });
   }
 
   handleToolEvent(chunk: unknown): M["done"] {
-    return this.emit("toolEvent", { chunk });
+    return EVENT_INFO.toolEvent.emitFrom(this, { chunk });
   }
 }
 
 export class CallbackManagerForRetrieverRun<M extends Mode = SyncMode> extends ParentRunManager<M> {
   handleRetrieverEnd(documents: DocumentLike[]): M["done"] {
-    return this.end("retrieverEnd", { documents });
+    return EVENT_INFO.retrieverEnd.emitFrom(this, { documents });
   }
 
   handleRetrieverError(error: unknown): M["done"] {
-    return this.end("retrieverError", { error: error as Error });
+    return EVENT_INFO.retrieverError.emitFrom(this, { error: error as Error });
   }
 }
 

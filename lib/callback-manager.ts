@@ -5,7 +5,7 @@
  */
 import { nanoid } from "nanoid";
 import { defaultBus, type CallbackBus } from "./bus.js";
-import { EVENT_INFO, type RunEvent } from "./events.js";
+import { EVENT_INFO } from "./events.js";
 import { assertHandler, type CallbackHandlerLike } from "./handler.js";
 import type { ChainValues, MessageLike, Serialized } from "./shapes.js";
 import {
@@ -22,7 +22,6 @@ import {
   type Mode,
   type SyncMode,
 } from "./run-managers.js";
-import { dispatchAsCurrent } from "./async-context.js";
 import { configureManager, type ConfigureOptions, type Callbacks } from "./configure.js";
 
 type Meta = Record<string, unknown>;
@@ -189,9 +188,10 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     metadata?: Meta,
     name?: string,
   ): M["llm"] {
-    return this.startEach(prompts, runId, (prompt, id) =>
-      this.start("llm", "llmStart", { serialized, prompts: [prompt], extraParams, name: runName(serialized, name) }, id, parentRunId, tags, metadata),
-    );
+    return this.startEach(prompts, runId, (prompt, id) => {
+      const run = this.open("llm", id, parentRunId, tags, metadata);
+      return this.started(run, EVENT_INFO.llmStart.emitFrom(run, { serialized, prompts: [prompt], extraParams, name: runName(serialized, name) }));
+    });
   }
 
   /** One LLM run per message list; a given `runId` is used for the first. */
@@ -205,9 +205,10 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     metadata?: Meta,
     name?: string,
   ): M["llm"] {
-    return this.startEach(messages, runId, (list, id) =>
-      this.start("llm", "chatModelStart", { serialized, messages: [list], extraParams, name: runName(serialized, name) }, id, parentRunId, tags, metadata),
-    );
+    return this.startEach(messages, runId, (list, id) => {
+      const run = this.open("llm", id, parentRunId, tags, metadata);
+      return this.started(run, EVENT_INFO.chatModelStart.emitFrom(run, { serialized, messages: [list], extraParams, name: runName(serialized, name) }));
+    });
   }
 
   handleChainStart(
@@ -221,7 +222,8 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     parentRunId?: string,
     extra?: Meta,
   ): M["chain"] {
-    return this.start("chain", "chainStart", { serialized, inputs, runType, name: runName(serialized, name), extraParams: extra }, runId, parentRunId, tags, metadata) as M["chain"];
+    const run = this.open("chain", runId, parentRunId, tags, metadata);
+    return this.started(run, EVENT_INFO.chainStart.emitFrom(run, { serialized, inputs, runType, name: runName(serialized, name), extraParams: extra })) as M["chain"];
   }
 
   handleToolStart(
@@ -234,7 +236,8 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     name?: string,
     toolCallId?: string,
   ): M["tool"] {
-    return this.start("tool", "toolStart", { serialized, input, name: runName(serialized, name), toolCallId }, runId, parentRunId, tags, metadata) as M["tool"];
+    const run = this.open("tool", runId, parentRunId, tags, metadata);
+    return this.started(run, EVENT_INFO.toolStart.emitFrom(run, { serialized, input, name: runName(serialized, name), toolCallId })) as M["tool"];
   }
 
   handleRetrieverStart(
@@ -246,7 +249,8 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     metadata?: Meta,
     name?: string,
   ): M["retriever"] {
-    return this.start("retriever", "retrieverStart", { serialized, query, name: runName(serialized, name) }, runId, parentRunId, tags, metadata) as M["retriever"];
+    const run = this.open("retriever", runId, parentRunId, tags, metadata);
+    return this.started(run, EVENT_INFO.retrieverStart.emitFrom(run, { serialized, query, name: runName(serialized, name) })) as M["retriever"];
   }
 
   /** A custom event for the run `runId` (LangChain.js calls this from `dispatchCustomEvent`). */
@@ -257,37 +261,21 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
   }
 
   /**
-   * Opens one run: its tags and metadata are fixed here, once, so no event copies them.
-   * The given `tags`, `metadata` and `parentRunId` (LangChain.js passes none) are added.
+   * Makes the run manager of a new run: its tags and metadata are fixed here, once, so no event
+   * copies them. The given `tags`, `metadata` and `parentRunId` (LangChain.js passes none) are
+   * added. Each start method then sends its start event through the new run (which is current
+   * while the start's handlers run), with its own event's `emitFrom`, so V8 inlines it there.
    */
-  private start(
-    kind: RunKind,
-    event: "llmStart" | "chatModelStart" | "chainStart" | "toolStart" | "retrieverStart",
-    fields: object,
-    runId: string | undefined,
-    parentRunId: string | undefined,
-    tags: string[] | undefined,
-    metadata: Meta | undefined,
-  ): BaseRunManager<Mode> | Promise<BaseRunManager<Mode>> {
-    const id = runId ?? nanoid();
-    const parent = this.parentRunId ?? parentRunId;
+  private open(kind: RunKind, runId: string | undefined, parentRunId: string | undefined, tags: string[] | undefined, metadata: Meta | undefined): BaseRunManager<Mode> {
     const runTags = unionTags(this.tags, tags);
     const runMetadata = metadata === undefined ? { ...this.metadata } : { ...this.metadata, ...metadata };
     const Run: RunCtor = RUN_CLASSES[this.isAsync ? "async" : "sync"][kind];
-    const run = new Run(id, this.handlers, this.inheritableHandlers, runTags, this.inheritableTags, runMetadata, this.inheritableMetadata, parent, this.bus);
-    const info = EVENT_INFO[event]!;
-    const payload = info.payload(run, fields) as RunEvent;
-    // The new run is current while its start handlers run.
-    if (!this.isAsync) {
-      dispatchAsCurrent(run, this.bus, info, payload, this.handlers, false);
-      return run;
-    }
-    try {
-      const waiting = dispatchAsCurrent(run, this.bus, info, payload, this.handlers, true);
-      return waiting === undefined ? Promise.resolve(run) : waiting.then(() => run);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return new Run(runId ?? nanoid(), this.handlers, this.inheritableHandlers, runTags, this.inheritableTags, runMetadata, this.inheritableMetadata, this.parentRunId ?? parentRunId, this.bus);
+  }
+
+  /** What a start method returns: the run manager, or (async family) a promise of it once the start's handlers settled. */
+  private started(run: BaseRunManager<Mode>, sent: unknown): BaseRunManager<Mode> | Promise<BaseRunManager<Mode>> {
+    return this.isAsync ? (sent as Promise<void>).then(() => run) : run;
   }
 
   private startEach<T>(items: readonly T[], runId: string | undefined, startOne: (item: T, id: string | undefined) => unknown): M["llm"] {

@@ -20,9 +20,7 @@ import {
   compileEmitFrom,
   compileInvoke,
   compileMethodOf,
-  compilePayload,
   readArgs,
-  type BuildPayload,
   type EventSender,
   type Invoke,
   type MethodOf,
@@ -293,8 +291,6 @@ export interface EventInfo {
   readonly methodOf: MethodOf;
   /** Calls a handler's method with this event's positional arguments read from a payload. */
   readonly invoke: Invoke;
-  /** Builds a payload of this event from a run's fields and the event's own. */
-  readonly payload: BuildPayload;
   /** Builds a payload from a run manager and the event's own fields and sends it through the run. */
   emitFrom(run: EventSender<EventInfo>, fields: object): unknown;
 }
@@ -310,7 +306,7 @@ export interface TypedEventInfo<E extends CallbackEventName> extends EventInfo {
 
 function toInfo(name: CallbackEventName): EventInfo {
   const row = EVENT_TABLE[name] as Pick<EventInfo, "method" | "ignore" | "phase" | "params">;
-  const info: { -readonly [K in keyof EventInfo]?: EventInfo[K] } = { name, ...row, methodOf: compileMethodOf(row), invoke: compileInvoke(row), payload: compilePayload(row) };
+  const info: { -readonly [K in keyof EventInfo]?: EventInfo[K] } = { name, ...row, methodOf: compileMethodOf(row), invoke: compileInvoke(row) };
   info.emitFrom = compileEmitFrom(row, info as EventInfo);
   return info as EventInfo;
 }

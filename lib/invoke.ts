@@ -1,10 +1,13 @@
 /**
- * Compiled per-event functions: a payload builder and a handler call for each event row. A generic loop over a row's parameters reads
- * each payload field with a keyed load (`payload[name]` with a changing name) and needs an
- * argument array for `apply`; on the hot path that costs more than the rest of a dispatch.
- * So each row's parameter list is turned, once, at load time, into small functions with plain
- * property loads (`p.token, p.idx, …`) that V8 caches per payload shape; and every payload of
- * an event is built by one object literal, so all of them share one shape.
+ * Compiled per-event functions, made once per event row at load time: `emitFrom` builds an
+ * event's payload and sends it through its run, `methodOf` finds a handler's method, `invoke`
+ * calls it with the event's positional arguments.
+ *
+ * A generic loop over a row's parameters reads each field with a keyed load (`payload[name]`
+ * with a changing name) and needs an argument array for `apply`; on the hot path that costs more
+ * than the rest of a dispatch. The compiled functions use plain property loads (`p.token, p.idx,
+ * …`) that V8 caches per payload shape, and every payload of an event is built by one object
+ * literal, so all of them share one shape.
  *
  * The source of each function is built only from the event table's own identifiers (checked
  * below), never from user input. Where the host forbids code generation (`node
@@ -34,7 +37,7 @@ export interface RunFields {
 }
 
 /** Builds an event's payload: the run's fields, then the event's own fields read from `fields`. */
-export type BuildPayload = (run: RunFields, fields: object) => object;
+type BuildPayload = (run: RunFields, fields: object) => object;
 
 const RUN_FIELDS: readonly string[] = ["runId", "parentRunId", "tags", "metadata"];
 
@@ -65,7 +68,7 @@ export function readArgs(params: InvokeRow["params"], payload: object): unknown[
   return args;
 }
 
-/** Compiles `body`, or returns `generic` where the host does not allow code generation. */
+/** `new Function(...source)`, or `generic` where the host does not allow code generation. */
 function compiled<F>(generic: F, ...source: string[]): F {
   try {
     return new Function(...source) as F;
@@ -126,7 +129,7 @@ function payloadLiteral(own: readonly string[]): string {
 }
 
 /** `(run, f) => ({ runId: run.runId, parentRunId: …, tags: …, metadata: …, token: f.token, … })`. */
-export function compilePayload(row: InvokeRow): BuildPayload {
+function compilePayload(row: InvokeRow): BuildPayload {
   const own = ownFields(row);
   const generic: BuildPayload = (run, f) => {
     const payload: Record<string, unknown> = { runId: run.runId, parentRunId: run.parentRunId, tags: run.tags, metadata: run.metadata };

@@ -1,6 +1,7 @@
 /**
  * Run managers: a manager bound to one run. Each is a child emitter of its bus scoped to its
- * `runId`, and every method is one line into the generic `emit`/`end` below.
+ * `runId`, and every method is one line: its event's `emitFrom` builds the payload and hands it
+ * to the generic `sendEvent` below.
  *
  * Sync and async families share one class per run kind, generic over the mode `M`: the sync
  * classes return at once, the `Async…` subclasses return promises that settle after the

@@ -197,45 +197,6 @@ export const FIXTURE = {
 };
 
 /**
- * The handler of the "handlers" workloads: a LangChain.js handler (its own base class), given
- * as it is to both callback managers; every method does one thing, `calls++`. The floor's
- * listeners do the same increment on the same objects.
- */
-export class CountingHandler extends BaseCallbackHandler {
-  name = "counting_handler";
-  calls = 0;
-  constructor() {
-    super();
-    this.awaitHandlers = true;
-  }
-  /** The floor's listener: the same work as each method. */
-  readonly listener = (): void => {
-    this.calls++;
-  };
-  override handleChainStart(): void {
-    this.calls++;
-  }
-  override handleChainEnd(): void {
-    this.calls++;
-  }
-  override handleLLMStart(): void {
-    this.calls++;
-  }
-  override handleLLMNewToken(): void {
-    this.calls++;
-  }
-  override handleLLMEnd(): void {
-    this.calls++;
-  }
-  override handleToolStart(): void {
-    this.calls++;
-  }
-  override handleToolEnd(): void {
-    this.calls++;
-  }
-}
-
-/**
  * The receiver of the "listeners" workloads: a callbus listener / eventemitter3 listener
  * (`listener`) or, for LangChain.js, a handler with only `handleLLMNewToken`; both do `calls++`.
  */
@@ -250,6 +211,33 @@ export class TokenCounter extends BaseCallbackHandler {
     this.calls++;
   };
   override handleLLMNewToken(): void {
+    this.calls++;
+  }
+}
+
+/**
+ * The handler of the "handlers" workloads: a LangChain.js handler (its own base class), given
+ * as it is to both callback managers; every method does one thing, `calls++`. The floor's
+ * listeners (`listener`) do the same increment on the same objects.
+ */
+export class CountingHandler extends TokenCounter {
+  override name = "counting_handler";
+  override handleChainStart(): void {
+    this.calls++;
+  }
+  override handleChainEnd(): void {
+    this.calls++;
+  }
+  override handleLLMStart(): void {
+    this.calls++;
+  }
+  override handleLLMEnd(): void {
+    this.calls++;
+  }
+  override handleToolStart(): void {
+    this.calls++;
+  }
+  override handleToolEnd(): void {
     this.calls++;
   }
 }

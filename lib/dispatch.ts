@@ -38,16 +38,20 @@ export function handlerWants(handler: CallbackHandlerLike, info: EventInfo): boo
   return handlerMethod(handler, info) !== undefined;
 }
 
+/** True when a chat-model start goes to the handler's `handleLLMStart` (it has no `handleChatModelStart`). */
+function isChatFallback(info: EventInfo, method: Method, handler: CallbackHandlerLike): boolean {
+  return info.name === "chatModelStart" && method !== (handler as Record<string, unknown>).handleChatModelStart;
+}
+
 /** True when a start's arguments differ from the payload's: the chat-model fallback, a LangChain.js tracer. */
 function needsArgs(info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): boolean {
   if (info.phase !== "start") return false;
-  if (info.name === "chatModelStart" && method !== (handler as Record<string, unknown>).handleChatModelStart) return true;
-  return adaptsLangChainStart(handler, info, payload);
+  return isChatFallback(info, method, handler) || adaptsLangChainStart(handler, info, payload);
 }
 
 /** The arguments of a call that is made later or adapted first; `args` are fixed at emit time. */
 function argsFor(info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): unknown[] {
-  if (info.name === "chatModelStart" && method !== (handler as Record<string, unknown>).handleChatModelStart) {
+  if (isChatFallback(info, method, handler)) {
     const p = payload as ChatModelStartEvent;
     const prompts = p.messages.map((list) => getBufferString(list));
     return payloadToArgs(EVENT_INFO.llmStart!, { ...p, prompts });

@@ -27,11 +27,19 @@ function isLangChainHandler(handler: object): boolean {
   return "lc_kwargs" in handler && typeof (handler as { toJSONNotImplemented?: unknown }).toJSONNotImplemented === "function";
 }
 
+/** The same test LangChain.js's `isBaseTracer` makes. */
+function isTracer(handler: object): boolean {
+  return typeof (handler as Record<string, unknown>)._addRunToRunMap === "function";
+}
+
+/** LangChain.js hands a tool's input to its handlers as text. */
+function isToolInputToStringify(info: EventInfo, input: unknown): boolean {
+  return info.name === "toolStart" && typeof input !== "string";
+}
+
 /** True when `adaptLangChainStart` would do anything for this handler and start payload. */
 export function adaptsLangChainStart(handler: CallbackHandlerLike, info: EventInfo, payload: object): boolean {
-  if (!isLangChainHandler(handler)) return false;
-  if (typeof (handler as Record<string, unknown>)._addRunToRunMap === "function") return true;
-  return info.name === "toolStart" && typeof (payload as { input?: unknown }).input !== "string";
+  return isLangChainHandler(handler) && (isTracer(handler) || isToolInputToStringify(info, (payload as { input?: unknown }).input));
 }
 
 /**
@@ -42,8 +50,7 @@ export function adaptLangChainStart(handler: CallbackHandlerLike, info: EventInf
   if (!isLangChainHandler(handler)) return;
   const tracer = handler as Record<string, unknown>;
   const create = CREATE_RUN.get(info.name);
-  // The same test LangChain.js's `isBaseTracer` makes.
-  if (create !== undefined && typeof tracer._addRunToRunMap === "function" && typeof tracer[create] === "function") {
+  if (create !== undefined && isTracer(handler) && typeof tracer[create] === "function") {
     const known = typeof tracer.getRunById === "function" ? (tracer.getRunById as Method).call(handler, args[2]) : undefined;
     if (known === undefined) {
       try {
@@ -53,5 +60,5 @@ export function adaptLangChainStart(handler: CallbackHandlerLike, info: EventInf
       }
     }
   }
-  if (info.name === "toolStart" && typeof args[1] !== "string") args[1] = JSON.stringify(args[1]);
+  if (isToolInputToStringify(info, args[1])) args[1] = JSON.stringify(args[1]);
 }

@@ -10,6 +10,8 @@ module.exports = {
     "^callbus$": "<rootDir>/lib/index.ts",
     "^callbus/handlers$": "<rootDir>/handlers/index.ts",
     "^callbus/express$": "<rootDir>/lib/express/index.ts",
+    "^callbus/redis$": "<rootDir>/lib/redis/index.ts",
+    "^callbus/otel$": "<rootDir>/lib/otel/index.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   testTimeout: 60000,

@@ -1,4 +1,5 @@
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchBrowser } from "../support/browser";
 import { createApp } from "../../examples/express/app";
 import { replyTokens } from "../../examples/express/fake-chat";
 import { listen, type Listening } from "./helpers";
@@ -9,19 +10,7 @@ const example = createApp({ tokenDelayMs: 5 });
 
 beforeAll(async () => {
   server = await listen(example.app);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

@@ -114,7 +114,7 @@ test("req.callbacks is typed as a CallbackManager", () => {
   app.get("/", (req, res) => {
     const manager: CallbackManager = req.callbacks;
     // @ts-expect-error not a member of CallbackManager
-    req.callbacks.noSuchMethod();
+    req.callbacks.noSuchMethod(); // eslint-disable-line @typescript-eslint/no-unsafe-call -- the type error this test expects
     res.json(manager.metadata);
   });
   expect(app).toBeDefined();

@@ -9,3 +9,4 @@ export type { SseCloseReason, SseStreamSummary } from "./sse-connection.js";
 export type { SseBufferLimits, SseWriterStats } from "./sse-writer.js";
 export { safeJson, type UnserializablePayload } from "./serialize.js";
 export type { ErrorBody } from "./respond.js";
+export { viewer, DEFAULT_LIST_LIMIT, REDACTED, type ViewerOptions, type ViewerRouter, type RunKind, type RunNode, type RunStatus, type RunSummary, type TokenUsage, type TraceView, type ViewerEvent } from "./viewer/index.js";

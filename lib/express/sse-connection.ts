@@ -5,11 +5,12 @@
  * timers and queue the moment the response closes, whichever way it closes.
  */
 import type { ServerResponse } from "node:http";
-import { EVENT_INFO, type CallbackEventName, type CallbackEvents } from "../events.js";
+import type { CallbackEventName, CallbackEvents } from "../events.js";
 import type { AnyListener } from "../emitter.js";
 import type { RunScope } from "../run-scope.js";
-import { safeJson } from "./serialize.js";
+import type { RedactedKeys } from "./json-copy.js";
 import { sendError } from "./respond.js";
+import { payloadJson } from "./sse-json.js";
 import { SseWriter, type SseBufferLimits, type SseWriterStats } from "./sse-writer.js";
 
 /** Why a stream closed. */
@@ -18,8 +19,15 @@ export type SseCloseReason =
   | "run-ended"
   /** The client went away first. */
   | "client-closed"
-  /** The client did not keep up and non-droppable events overflowed the buffer. */
+  /**
+   * The client did not keep up and non-droppable events overflowed the buffer, or one frame
+   * was larger than `maxBufferedBytes`.
+   */
   | "overflow"
+  /** The client did not drain what it was sent for `writeTimeoutMs`. */
+  | "write-timeout"
+  /** The run log failed while the stream read it. */
+  | "log-error"
   /** The run did not start within `startTimeoutMs`: answered 404. */
   | "not-started";
 
@@ -34,11 +42,16 @@ export interface SseConnectionSettings extends SseBufferLimits {
   readonly heartbeatMs: number;
   readonly startTimeoutMs: number;
   readonly droppable: ReadonlySet<string>;
-  /** Payload -> its JSON, so a payload sent to many clients is serialised once. */
+  /** Keys hidden from every payload sent (lower case); undefined when none are. */
+  readonly redact: RedactedKeys | undefined;
+  /** Payload -> its JSON, so a payload sent to many clients is serialised (and redacted) once. */
   readonly serialized: WeakMap<object, string>;
+  /** Run log entry -> its SSE frame, so an entry sent to many clients is framed once. */
+  readonly frames: WeakMap<object, string>;
 }
 
-const SSE_HEADERS = {
+/** The headers of every event stream. */
+export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache, no-transform",
   connection: "keep-alive",
@@ -69,6 +82,9 @@ export class SseConnection {
     this.res.on("close", this.cleanup);
     this.res.on("error", this.cleanup);
     this.scope.onAny(this.listener);
+    // The stream ends when the run is over, which is when its scope is released: not at the
+    // first end event of its id (a nested start may reuse a live run's id and end first).
+    this.scope.whenReleased(this.runEnded);
     if (live) {
       this.open();
     } else {
@@ -81,17 +97,20 @@ export class SseConnection {
     const writer = this.writer ?? this.open();
     let data = this.settings.serialized.get(payload);
     if (data === undefined) {
-      data = safeJson(payload);
+      data = payloadJson(payload, this.settings.redact);
       this.settings.serialized.set(payload, data);
     }
     writer.send(`id: ${++this.seq}\nevent: ${event}\ndata: ${data}\n\n`, this.settings.droppable.has(event));
-    if (this.reason === "overflow") return;
-    if (payload.runId === this.runId && EVENT_INFO[event]?.phase === "end") {
-      this.reason = "run-ended";
-      this.unsubscribe();
-      writer.end();
-    }
   }
+
+  private readonly runEnded = (): void => {
+    if (this.done) return;
+    const writer = this.writer ?? this.open();
+    if (writer.isClosed) return;
+    this.reason = "run-ended";
+    this.unsubscribe();
+    writer.end();
+  };
 
   private open(): SseWriter {
     clearTimeout(this.startTimer);
@@ -99,8 +118,8 @@ export class SseConnection {
     const resumed = this.seq > 0 ? `: resumed after event ${this.seq}; events sent while disconnected are not replayed\n\n` : "";
     // Sends the headers now, so the client knows it is subscribed.
     this.res.write(`${resumed}: run ${this.runId}\n\n`);
-    this.writer = new SseWriter(this.res, this.settings, () => {
-      this.reason = "overflow";
+    this.writer = new SseWriter(this.res, this.settings, (why) => {
+      this.reason = why;
     });
     if (this.settings.heartbeatMs > 0) {
       this.heartbeat = setInterval(() => this.writer?.comment("heartbeat"), this.settings.heartbeatMs);
@@ -121,6 +140,7 @@ export class SseConnection {
 
   private unsubscribe(): void {
     this.scope.offAny(this.listener);
+    this.scope.offReleased(this.runEnded);
   }
 
   private readonly cleanup = (): void => {

@@ -3,7 +3,9 @@
  * `write()` says the client is not keeping up, frames wait in a bounded queue until 'drain'.
  * When the queue is over its limits the oldest droppable frame goes first (per-token
  * events, whose text `llmEnd` repeats); when only non-droppable frames are left over the
- * limits, the stream is closed rather than grow.
+ * limits, the stream is closed rather than grow. A frame larger than `maxBufferedBytes` is
+ * never written (it alone would pass the bound), and a client that has not drained for
+ * `writeTimeoutMs` is cut.
  */
 import type { ServerResponse } from "node:http";
 
@@ -11,9 +13,14 @@ import type { ServerResponse } from "node:http";
 export interface SseBufferLimits {
   /** Most frames held while the client is not reading. */
   readonly maxBufferedEvents: number;
-  /** Most bytes (UTF-8) held while the client is not reading. */
+  /** Most bytes (UTF-8) held while the client is not reading; also the largest frame sent. */
   readonly maxBufferedBytes: number;
+  /** How long the client may go without draining before the stream is cut; 0 = never. */
+  readonly writeTimeoutMs: number;
 }
+
+/** Why a writer gave up on its client. */
+export type SseWriterFailure = "overflow" | "write-timeout";
 
 /** What a writer did, for logs and tests. */
 export interface SseWriterStats {
@@ -39,13 +46,15 @@ export class SseWriter {
   private blocked = false;
   private ending = false;
   private closed = false;
+  private stalled: ReturnType<typeof setTimeout> | undefined;
+  private drainWaiters: (() => void)[] = [];
   private readonly onDrain = () => this.drain();
 
   constructor(
     private readonly res: ServerResponse,
     private readonly limits: SseBufferLimits,
-    /** Called once when non-droppable frames overflowed and the stream was cut. */
-    private readonly onOverflow: () => void,
+    /** Called once when the writer cut the stream: frames overflowed, or the client stalled. */
+    private readonly onFailure: (why: SseWriterFailure) => void,
   ) {}
 
   /** Frames waiting for the client right now. */
@@ -53,9 +62,30 @@ export class SseWriter {
     return this.queue.length;
   }
 
+  /** True while the client is not taking what was written. */
+  get isBlocked(): boolean {
+    return this.blocked;
+  }
+
+  /** True once the writer stopped writing (ended, closed or cut). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Resolves when the client drained what it was sent, or the writer closed. */
+  drained(): Promise<void> {
+    if (!this.blocked || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
   /** Writes a frame now, or queues it while the client is not reading. */
   send(text: string, droppable: boolean): void {
     if (this.closed || this.ending) return;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: only long frames need counting.
+    if (text.length * 3 > this.limits.maxBufferedBytes && Buffer.byteLength(text) > this.limits.maxBufferedBytes) {
+      this.fail("overflow");
+      return;
+    }
     if (!this.blocked) {
       this.write(text);
       return;
@@ -65,7 +95,7 @@ export class SseWriter {
     while (this.queue.length > this.limits.maxBufferedEvents || this.queuedBytes > this.limits.maxBufferedBytes) {
       const oldest = this.queue.findIndex((frame) => frame.droppable);
       if (oldest === -1) {
-        this.overflow();
+        this.fail("overflow");
         return;
       }
       this.queuedBytes -= this.queue[oldest].bytes;
@@ -94,7 +124,9 @@ export class SseWriter {
     this.closed = true;
     this.queue = [];
     this.queuedBytes = 0;
+    clearTimeout(this.stalled);
     this.res.off("drain", this.onDrain);
+    this.release();
   }
 
   private write(text: string): void {
@@ -105,10 +137,21 @@ export class SseWriter {
   private block(): void {
     this.blocked = true;
     this.res.once("drain", this.onDrain);
+    if (this.limits.writeTimeoutMs > 0) {
+      this.stalled = setTimeout(() => this.fail("write-timeout"), this.limits.writeTimeoutMs);
+      this.stalled.unref();
+    }
+  }
+
+  private release(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private drain(): void {
     if (this.closed) return;
+    clearTimeout(this.stalled);
     this.blocked = false;
     let written = 0;
     while (written < this.queue.length && !this.blocked) {
@@ -118,16 +161,19 @@ export class SseWriter {
     }
     this.queue.splice(0, written);
     if (!this.blocked && this.ending) this.finish();
+    if (!this.blocked) this.release();
   }
 
   private finish(): void {
     this.closed = true;
+    this.release();
     this.res.end();
   }
 
-  private overflow(): void {
+  private fail(why: SseWriterFailure): void {
+    if (this.closed) return;
     this.close();
-    this.onOverflow();
+    this.onFailure(why);
     // Destroying frees what the response already holds too; the client sees the stream cut.
     this.res.destroy();
   }

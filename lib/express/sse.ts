@@ -1,20 +1,33 @@
 /**
  * The `sse()` route handler: `GET …/:runId` streams a run's events, and its descendants', as
- * Server-Sent Events. Bad input gets a status and a message; the listener of a stream is freed
- * whenever and however its response closes.
+ * Server-Sent Events: from a run log when there is one (the whole history, then live, with the
+ * log's ids), else live from the bus. Bad input gets a status and a message; the listener of a
+ * stream is freed whenever and however its response closes.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { defaultBus, type CallbackBus } from "../bus.js";
+import type { CallbackBus } from "../bus.js";
+import { defaultBus } from "../default-bus.js";
 import { EVENT_INFO, type CallbackEventName } from "../events.js";
 import { RunEndedError } from "../errors.js";
 import type { RunScope } from "../run-scope.js";
+import { redactedKeys } from "./json-copy.js";
 import { sendError } from "./respond.js";
-import { SseConnection, type SseStreamSummary } from "./sse-connection.js";
+import type { RunLog } from "../run-log/run-log.js";
+import { SseConnection, SSE_HEADERS, type SseStreamSummary } from "./sse-connection.js";
+import { SseLogStream } from "./sse-log-stream.js";
 
 /** Options of `sse()`. */
 export interface SseOptions {
   /** The bus whose runs are streamed (default: `defaultBus`). */
   bus?: CallbackBus;
+  /**
+   * The run log streams are read from (default: the bus's `log`). With one, a client gets the
+   * run's whole history (or what follows its `Last-Event-ID`), then live events, also for runs
+   * another instance runs on a shared log.
+   */
+  log?: RunLog;
+  /** How long a client may go without draining what it was sent before it is cut. Default 30 000; 0 = never. */
+  writeTimeoutMs?: number;
   /** Milliseconds between heartbeat comments (`: heartbeat`); 0 sends none. Default 15 000. */
   heartbeatMs?: number;
   /** The route parameter that holds the run id. Default `"runId"`. */
@@ -26,7 +39,7 @@ export interface SseOptions {
   startTimeoutMs?: number;
   /** Most events held for a client that does not keep up. Default 5 000. */
   maxBufferedEvents?: number;
-  /** Most bytes held for a client that does not keep up. Default 1 MiB. */
+  /** Most bytes held for a client that does not keep up, and the largest frame sent. Default 1 MiB. */
   maxBufferedBytes?: number;
   /**
    * Events that may be dropped, oldest first, when a slow client's buffer is full. Default
@@ -34,6 +47,14 @@ export interface SseOptions {
    * When the buffer is full of other events the stream is closed.
    */
   droppable?: readonly CallbackEventName[];
+  /**
+   * Keys hidden, at any depth and whatever their case, from every payload streamed (e.g.
+   * `["apiKey"]`): the value becomes `"[redacted]"`. Each payload is then sent as the plain copy
+   * the run viewer shows (LangChain.js messages as `{ type, content, … }`, very long or deep
+   * values cut), made once per event and shared by every client. Default: none, payloads as
+   * they are.
+   */
+  redact?: readonly string[];
   /** Called once per stream when it closes, with what it did. */
   onClose?: (summary: SseStreamSummary) => void;
 }
@@ -62,17 +83,24 @@ const DEFAULTS = {
   startTimeoutMs: 10_000,
   maxBufferedEvents: 5_000,
   maxBufferedBytes: 1024 * 1024,
+  writeTimeoutMs: 30_000,
   droppable: ["llmNewToken", "chatModelStreamEvent"] as readonly CallbackEventName[],
 };
 
 /**
  * A route handler for `GET …/:runId` that streams run `runId` and its descendants as
- * Server-Sent Events: `id:` a sequence number, `event:` the event name, `data:` the payload
- * as one line of JSON. The stream ends after the run's end (or error) event.
+ * Server-Sent Events: `event:` the event name, `data:` the payload as one line of JSON. The
+ * stream ends after the run's end (or error) event.
  *
- * Answers: 200 and the stream when the run is live or starts within `startTimeoutMs`; 400 for
- * a malformed run id or `Last-Event-ID`; 404 when the run does not start in time; 410 when
- * the run has ended, or when a client resumes (`Last-Event-ID`) a run that is not running.
+ * With a run log (`log`, or the bus's): the run's whole history first (or what follows
+ * `Last-Event-ID`), then live events, also for runs of other instances on a shared log; `id:`
+ * is the log's id; a range the log no longer has starts with a `gap` event. Without one: live
+ * events from the moment of subscription, `id:` a sequence number.
+ *
+ * Answers: 200 and the stream when the run is live (or, with a log, ended within retention) or
+ * starts within `startTimeoutMs`; 400 for a malformed run id or `Last-Event-ID`; 404 when the
+ * run does not start in time; 410 when the run has ended (with a log: longer ago than the log
+ * keeps runs), or when a client resumes a run that is gone. `HEAD` gets the headers at once.
  *
  * @example
  * ```ts
@@ -86,18 +114,26 @@ export function sse(options: SseOptions = {}): SseHandler {
     throw new TypeError(`callbus: sse() takes an options object like { bus, heartbeatMs }, got ${options === null ? "null" : typeof options}`);
   }
   const bus = options.bus ?? defaultBus;
+  const log = options.log ?? bus.log;
+  if (log !== undefined && (log === null || typeof log !== "object" || typeof log.read !== "function")) {
+    throw new TypeError("callbus: sse() needs a RunLog (an object with a read method) as `log`");
+  }
   const param = options.param ?? "runId";
   const droppable = options.droppable ?? DEFAULTS.droppable;
   for (const event of droppable) {
     if (EVENT_INFO[event] === undefined) throw new TypeError(`callbus: sse() got unknown event ${JSON.stringify(event)} in \`droppable\``);
   }
+  const redact = options.redact === undefined ? undefined : redactedKeys(options.redact, "sse()");
   const settings = {
     heartbeatMs: milliseconds(options.heartbeatMs, DEFAULTS.heartbeatMs, "heartbeatMs"),
     startTimeoutMs: milliseconds(options.startTimeoutMs, DEFAULTS.startTimeoutMs, "startTimeoutMs"),
     maxBufferedEvents: positive(options.maxBufferedEvents, DEFAULTS.maxBufferedEvents, "maxBufferedEvents"),
     maxBufferedBytes: positive(options.maxBufferedBytes, DEFAULTS.maxBufferedBytes, "maxBufferedBytes"),
+    writeTimeoutMs: milliseconds(options.writeTimeoutMs, DEFAULTS.writeTimeoutMs, "writeTimeoutMs"),
     droppable: new Set<string>(droppable),
+    redact: redact === undefined || redact.size === 0 ? undefined : redact,
     serialized: new WeakMap<object, string>(),
+    frames: new WeakMap<object, string>(),
   };
   const clients = new Map<string, number>();
   const waiters = new Map<string, Set<() => void>>();
@@ -125,8 +161,23 @@ export function sse(options: SseOptions = {}): SseHandler {
     }
     const runId = req.params[param];
     const badId = runIdProblem(runId);
-    if (badId !== undefined) {
-      sendError(res, 400, `callbus: ${badId}`);
+    if (runId === undefined || badId !== undefined) {
+      sendError(res, 400, `callbus: ${badId ?? "the path names no run id"}`);
+      return;
+    }
+    if (req.method === "HEAD") {
+      // Nothing to stream: the headers say what a GET would get.
+      res.writeHead(200, SSE_HEADERS);
+      res.end();
+      return;
+    }
+    if (log !== undefined) {
+      const after = parseLogEventId(req.headers["last-event-id"]);
+      if (after instanceof Error) {
+        sendError(res, 400, `callbus: ${after.message}`);
+        return;
+      }
+      void streamFromLog(req, res, runId, log, after);
       return;
     }
     const lastEventId = parseLastEventId(req.headers["last-event-id"]);
@@ -134,7 +185,7 @@ export function sse(options: SseOptions = {}): SseHandler {
       sendError(res, 400, `callbus: ${lastEventId}`);
       return;
     }
-    const live = bus.runs.get(runId!) !== undefined;
+    const live = bus.runs.get(runId) !== undefined;
     if (!live && lastEventId !== undefined) {
       // The client saw this run's events before, so it did start: it has ended, and ended
       // runs' events are not kept.
@@ -143,7 +194,7 @@ export function sse(options: SseOptions = {}): SseHandler {
     }
     let scope: RunScope;
     try {
-      scope = bus.run(runId!, { descendants: true });
+      scope = bus.run(runId, { descendants: true });
     } catch (error) {
       if (!(error instanceof RunEndedError)) throw error;
       sendError(res, 410, `callbus: run ${JSON.stringify(runId)} has already ended; there is nothing left to stream`);
@@ -153,8 +204,32 @@ export function sse(options: SseOptions = {}): SseHandler {
       sendError(res, 404, `callbus: run ${JSON.stringify(runId)} is not running`);
       return;
     }
-    new SseConnection(res, runId!, scope, settings, lastEventId ?? 0, closed).start(live);
-    subscribed(runId!);
+    new SseConnection(res, runId, scope, settings, lastEventId ?? 0, closed).start(live);
+    subscribed(runId);
+  }
+
+  /** A stream read from the log: at once when the run is known here or to the log, else after it starts. */
+  async function streamFromLog(req: SseRequest, res: ServerResponse, runId: string, log: RunLog, after: string | undefined): Promise<void> {
+    let known = bus.runs.get(runId) !== undefined;
+    if (!known && log.has !== undefined) {
+      try {
+        known = await log.has(runId);
+      } catch (error) {
+        sendError(res, 503, `callbus: the run log could not be asked about run ${JSON.stringify(runId)}: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      if (req.destroyed || res.writableEnded) return;
+    }
+    if (!known && (after !== undefined || bus.runs.hasEnded(runId))) {
+      sendError(res, 410, `callbus: run ${JSON.stringify(runId)} is no longer in the run log (it ended longer ago than the log keeps runs)`);
+      return;
+    }
+    if (!known && settings.startTimeoutMs === 0) {
+      sendError(res, 404, `callbus: run ${JSON.stringify(runId)} is not running`);
+      return;
+    }
+    new SseLogStream(res, runId, log, settings, after, closed).start(known);
+    subscribed(runId);
   }
 
   function waitForClient(runId: string, timeoutMs = 10_000): Promise<boolean> {
@@ -195,6 +270,13 @@ function parseLastEventId(header: string | string[] | undefined): number | undef
   if (header === undefined || header === "") return undefined;
   if (typeof header === "string" && /^\d{1,15}$/.test(header)) return Number(header);
   return `Last-Event-ID must be the id of an event this stream sent (a whole number), got ${JSON.stringify(header)}`;
+}
+
+/** `Last-Event-ID` as a run log id (`12` or `1700000000000-0`), undefined when absent, or what is wrong with it. */
+function parseLogEventId(header: string | string[] | undefined): string | undefined | Error {
+  if (header === undefined || header === "") return undefined;
+  if (typeof header === "string" && /^\d{1,15}(-\d{1,15})?$/.test(header)) return header;
+  return new Error(`Last-Event-ID must be the id of an event this stream sent (like 12 or 1700000000000-0), got ${JSON.stringify(header)}`);
 }
 
 function milliseconds(value: number | undefined, fallback: number, name: string): number {

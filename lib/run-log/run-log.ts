@@ -15,10 +15,13 @@ export interface RunLogGap {
   first: string;
 }
 
-/** One entry of a run log. A gap's id is its `after`. */
+/**
+ * One entry of a run log. A gap's id is its `after`. `data`, when a log has it, is the payload
+ * as one line of JSON, so a reader that sends it on (an SSE stream) never serialises it again.
+ */
 export type RunLogEntry =
-  | { id: string; event: CallbackEventName; payload: RunEvent }
-  | { id: string; event: "gap"; payload: RunLogGap };
+  | { id: string; event: CallbackEventName; payload: RunEvent; data?: string }
+  | { id: string; event: "gap"; payload: RunLogGap; data?: string };
 
 /** Options of `RunLog.read`. */
 export interface RunLogReadOptions {
@@ -44,5 +47,10 @@ export interface RunLog {
    * log lists every instance's runs; the run viewer's list uses it).
    */
   recentRoots?(limit: number): Promise<string[]>;
+  /**
+   * Optional: whether the log holds events of `runId` right now (any instance's), so a reader
+   * can tell a quiet run from one that never started without waiting.
+   */
+  has?(runId: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /**
- * FileCallbackHandler: the stdout transcript, without bold codes, written to a file that
- * `await using` closes (and flushes) at the end of the block.
+ * FileCallbackHandler: the stdout transcript, without bold codes, written to a file. Each
+ * handler call is on disk when it returns; `await using` closes the file at the end of the block.
  *
  *   npx tsx examples/file-handler.ts
  */

@@ -33,7 +33,19 @@ function json(value: unknown, fallback: string): string {
 function item(value: unknown): string {
   if (typeof value === "string") return value.trim();
   if (value === null || value === undefined) return String(value);
-  return json(value, String(value));
+  switch (typeof value) {
+    case "number":
+    case "boolean":
+    case "bigint":
+    case "symbol":
+      return json(value, String(value));
+    case "object":
+      // An object JSON cannot write (a cycle) prints as "[object Object]", as it always did.
+      return json(value, Object.prototype.toString.call(value));
+    default:
+      // A function: JSON has no form for it, so its source.
+      return json(value, Function.prototype.toString.call(value));
+  }
 }
 
 /** Elapsed time as LangChain prints it: `12ms`, or `1.50s` from one second on. */
@@ -114,7 +126,7 @@ export class ConsoleCallbackHandler extends BaseTracer {
 
 /** Model inputs as LangChain prints them: prompts trimmed, chat messages as buffer strings. */
 function llmInputs(inputs: Record<string, unknown>): Record<string, unknown> {
-  if (Array.isArray(inputs.prompts)) return { prompts: (inputs.prompts as string[]).map((p) => String(p).trim()) };
+  if (Array.isArray(inputs.prompts)) return { prompts: (inputs.prompts as unknown[]).map((p) => String(p).trim()) };
   if (Array.isArray(inputs.messages)) return { prompts: (inputs.messages as MessageLike[][]).map((list) => getBufferString(list)) };
   return inputs;
 }

@@ -1,5 +1,5 @@
 /** `FileCallbackHandler`: the stdout handler's text, without bold codes, appended to a file. */
-import { closeSync, createWriteStream, openSync, type WriteStream } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { TextCallbackHandler, type TextHandlerOptions } from "./text.js";
 
 /** Options of `FileCallbackHandler`. */
@@ -10,9 +10,11 @@ export interface FileHandlerOptions extends TextHandlerOptions {
 
 /**
  * Writes what LangChain Python's `FileCallbackHandler` writes (the stdout handler's text
- * without bold codes) to a UTF-8 file. The file is opened in the constructor, so a bad path
- * fails there; writes are queued in order and never block; `close()` (or `await using`)
- * resolves once everything written so far is on disk.
+ * without bold codes, tool outputs uncoloured) to a UTF-8 file. The file is opened in the
+ * constructor, so a bad path fails there. Each handler call makes one synchronous write, so
+ * what a call reported is in the file when the call returns, and a process that exits
+ * abruptly (`process.exit`, an uncaught error, a signal) loses nothing already reported, as
+ * Python's handler flushes every write. `close()` (or `await using`) closes the file.
  *
  * @example
  * ```ts
@@ -23,11 +25,13 @@ export interface FileHandlerOptions extends TextHandlerOptions {
 export class FileCallbackHandler extends TextCallbackHandler implements AsyncDisposable {
   name = "file_callback_handler";
   protected readonly boldTitles = false;
+  protected readonly colorToolOutput = false;
+  protected readonly keepEmptyRunName = false;
   readonly filename: string;
   readonly mode: "a" | "w";
-  private readonly stream: WriteStream;
+  /** The open file, or undefined once closed. */
+  private fd: number | undefined;
   private closing: Promise<void> | undefined;
-  private failure: Error | undefined;
 
   constructor(filename: string, options: FileHandlerOptions = {}) {
     super(options);
@@ -40,23 +44,11 @@ export class FileCallbackHandler extends TextCallbackHandler implements AsyncDis
     }
     this.filename = filename;
     this.mode = mode;
-    let fd: number;
     try {
-      // Opened synchronously, once, so that a path that cannot be written fails here.
-      fd = openSync(filename, mode);
+      this.fd = openSync(filename, mode);
     } catch (error) {
       throw new Error(`callbus: FileCallbackHandler cannot open ${filename}: ${(error as Error).message}`, { cause: error });
     }
-    try {
-      this.stream = createWriteStream(filename, { fd, encoding: "utf8" });
-    } catch (error) {
-      closeSync(fd);
-      throw error;
-    }
-    // A failed write must not crash the process: it is kept and reported by the next write and by close().
-    this.stream.on("error", (error) => {
-      this.failure ??= new Error(`callbus: FileCallbackHandler could not write to ${filename}: ${error.message}`, { cause: error });
-    });
   }
 
   /** True once `close()` was called. */
@@ -65,26 +57,33 @@ export class FileCallbackHandler extends TextCallbackHandler implements AsyncDis
   }
 
   protected write(text: string): void {
-    if (this.closing !== undefined) {
+    if (this.fd === undefined) {
       throw new Error(`callbus: FileCallbackHandler for ${this.filename} is closed; nothing can be written after close()`);
     }
-    if (this.failure !== undefined) throw this.failure;
-    // The stream queues writes in order; its buffer is flushed by close().
-    this.stream.write(text);
+    const bytes = Buffer.from(text, "utf8");
+    try {
+      // A regular file takes the whole buffer in one write; the loop covers a short write (a pipe, a full disk).
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    } catch (error) {
+      throw new Error(`callbus: FileCallbackHandler could not write to ${this.filename}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   /**
-   * Flushes everything written so far and closes the file. Calling it again returns the same
-   * promise. Rejects if a write failed.
+   * Closes the file; every write already happened, so nothing is left to flush. Calling it
+   * again returns the same promise. Rejects if the file cannot be closed.
    */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve, reject) => {
-      const settle = (): void => (this.failure === undefined ? resolve() : reject(this.failure));
-      // A stream that failed is already destroyed and will not emit "close" again.
-      if (this.stream.closed) return settle();
-      this.stream.once("close", settle);
-      this.stream.end();
-    });
+    if (this.closing === undefined) {
+      const fd = this.fd;
+      this.fd = undefined;
+      try {
+        if (fd !== undefined) closeSync(fd);
+        this.closing = Promise.resolve();
+      } catch (error) {
+        this.closing = Promise.reject(new Error(`callbus: FileCallbackHandler could not close ${this.filename}: ${(error as Error).message}`, { cause: error }));
+      }
+    }
     return this.closing;
   }
 

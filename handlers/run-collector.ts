@@ -1,5 +1,4 @@
 /** `RunCollectorCallbackHandler`: finished root runs kept as trees. */
-import type { CallbackHandlerInput } from "../lib/handler.js";
 import { BaseTracer, type Run } from "./tracer.js";
 
 /**
@@ -20,9 +19,6 @@ export class RunCollectorCallbackHandler extends BaseTracer {
   /** Finished root runs, oldest first. */
   readonly tracedRuns: Run[] = [];
 
-  constructor(input?: CallbackHandlerInput) {
-    super(input);
-  }
 
   protected override onTraceEnd(root: Run): void {
     this.tracedRuns.push(root);

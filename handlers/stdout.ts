@@ -1,5 +1,5 @@
 /** `StdOutCallbackHandler`: LangChain Python's chain, agent, tool and text output on stdout. */
-import { TextCallbackHandler, type TextHandlerOptions } from "./text.js";
+import { TextCallbackHandler } from "./text.js";
 
 /**
  * Prints what LangChain Python's `StdOutCallbackHandler` prints, byte for byte, colour and
@@ -14,10 +14,9 @@ import { TextCallbackHandler, type TextHandlerOptions } from "./text.js";
 export class StdOutCallbackHandler extends TextCallbackHandler {
   name = "stdout_callback_handler";
   protected readonly boldTitles = true;
+  protected readonly colorToolOutput = true;
+  protected readonly keepEmptyRunName = true;
 
-  constructor(options?: TextHandlerOptions) {
-    super(options);
-  }
 
   protected write(text: string): void {
     process.stdout.write(text);

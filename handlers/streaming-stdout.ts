@@ -1,5 +1,5 @@
 /** `StreamingStdOutCallbackHandler`: tokens on stdout as they arrive. */
-import { BaseCallbackHandler, type CallbackHandlerInput } from "../lib/handler.js";
+import { BaseCallbackHandler } from "../lib/handler.js";
 
 /**
  * Writes each new LLM token to stdout the moment it arrives, and nothing else (LangChain's
@@ -14,9 +14,6 @@ import { BaseCallbackHandler, type CallbackHandlerInput } from "../lib/handler.j
 export class StreamingStdOutCallbackHandler extends BaseCallbackHandler {
   name = "streaming_stdout_callback_handler";
 
-  constructor(input?: CallbackHandlerInput) {
-    super(input);
-  }
 
   handleLLMNewToken(token: string): void {
     process.stdout.write(token);

@@ -14,22 +14,34 @@ export interface TextHandlerOptions extends CallbackHandlerInput {
   color?: string;
 }
 
-/** Python's chain-name rule: the run name, else `serialized.name`, else the last id item, else `<unknown>`. */
-export function chainName(serialized: Serialized | undefined, runName: string | undefined): string {
-  return runName || serialized?.name || serialized?.id?.[serialized.id.length - 1] || "<unknown>";
+/**
+ * Python's chain-name rule: the run name when one is given, else `serialized.name`, else the
+ * last id item, else `<unknown>`. An empty run name prints as empty when `keepEmpty` (Python's
+ * stdout handler), and falls back like a missing one otherwise (its file handler).
+ */
+export function chainName(serialized: Serialized | undefined, runName: string | undefined, keepEmpty = true): string {
+  if (typeof runName === "string" && (runName !== "" || keepEmpty)) return runName;
+  return serialized?.name || serialized?.id?.[serialized.id.length - 1] || "<unknown>";
 }
 
-/** Python's `str(output)` for what tools return: strings as they are, messages by their content, the rest as JSON. */
+/**
+ * What a tool's output prints as: strings as they are, messages by their content, arrays and
+ * plain objects as JSON, other objects by their own `toString()`.
+ */
 export function outputText(output: unknown): string {
   if (typeof output === "string") return output;
   if (output === null || typeof output !== "object") return String(output);
   const content = (output as { content?: unknown }).content;
   if (typeof content === "string") return content;
-  if (output.toString !== Object.prototype.toString) return String(output);
+  // Arrays too: their own toString() would print `x,1`, which says nothing of the values.
+  const ownToString = (output as { toString?: unknown }).toString;
+  if (!Array.isArray(output) && typeof ownToString === "function" && ownToString !== Object.prototype.toString) return String((ownToString as () => unknown).call(output));
+  // What an object without a string form of its own prints as: "[object Object]".
+  const plain = Object.prototype.toString.call(output);
   try {
-    return JSON.stringify(output) ?? String(output);
+    return JSON.stringify(output) ?? plain;
   } catch {
-    return String(output);
+    return plain;
   }
 }
 
@@ -43,6 +55,10 @@ export abstract class TextCallbackHandler extends BaseCallbackHandler {
   readonly color: string | undefined;
   /** Whether chain titles are bold (Python's stdout handler) or plain (its file handler). */
   protected abstract readonly boldTitles: boolean;
+  /** Whether tool outputs are coloured: Python's stdout handler colours them, its file handler does not. */
+  protected abstract readonly colorToolOutput: boolean;
+  /** Whether an empty run name prints as empty (Python's stdout handler) or falls back to the serialized name (its file handler). */
+  protected abstract readonly keepEmptyRunName: boolean;
 
   constructor(options: TextHandlerOptions = {}) {
     super(options);
@@ -67,7 +83,7 @@ export abstract class TextCallbackHandler extends BaseCallbackHandler {
     _runType?: string,
     runName?: string,
   ): void {
-    this.write(`\n\n${this.title(`> Entering new ${chainName(serialized, runName)} chain...`)}\n`);
+    this.write(`\n\n${this.title(`> Entering new ${chainName(serialized, runName, this.keepEmptyRunName)} chain...`)}\n`);
   }
 
   handleChainEnd(): void {
@@ -81,7 +97,7 @@ export abstract class TextCallbackHandler extends BaseCallbackHandler {
   handleToolEnd(output: unknown, _runId?: string, _parentRunId?: string, _tags?: string[], options?: PrintOptions): void {
     let text = "";
     if (options?.observationPrefix !== undefined) text += `\n${options.observationPrefix}`;
-    text += printText(outputText(output), options?.color || this.color);
+    text += this.colorToolOutput ? printText(outputText(output), options?.color || this.color) : outputText(output);
     if (options?.llmPrefix !== undefined) text += `\n${options.llmPrefix}`;
     this.write(text);
   }

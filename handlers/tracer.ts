@@ -3,8 +3,13 @@
  * console and collector handlers. A run is linked to its parent when it starts, numbered in
  * its trace's order, and forgotten when it ends; when a root ends, every run of its trace
  * still in progress is forgotten too, so nothing grows with the number of finished runs.
+ *
+ * Parent ids come from callers and can form a cycle (a nested LangChain.js call that reuses
+ * its caller's run id names itself as parent). A run whose parent chain would lead back to it
+ * is taken as a root, and a start that reuses the id of a live run hides that run until the
+ * new one ends, so every walk up the tree ends and each event is handled once.
  */
-import { BaseCallbackHandler, type CallbackHandlerInput } from "../lib/handler.js";
+import { BaseCallbackHandler } from "../lib/handler.js";
 import type {
   AgentAction,
   AgentFinish,
@@ -56,10 +61,12 @@ export interface Run {
 }
 
 interface Trace {
+  /** The run that started the trace. */
+  root: Run;
   /** The last execution order given out. */
   order: number;
   /** Runs of the trace still in progress, the root included. */
-  live: Set<string>;
+  live: Set<Run>;
 }
 
 /** The kind of run a start method opens. */
@@ -71,13 +78,12 @@ type StartKind = "llm" | "chain" | "tool" | "retriever";
  * `onTraceEnd` (a root run finished, with its whole tree).
  */
 export abstract class BaseTracer extends BaseCallbackHandler {
-  /** Runs in progress, by id. */
+  /** Runs in progress, by id (the newest one when a live id was reused). */
   protected readonly runMap = new Map<string, Run>();
-  private readonly traces = new Map<string, Trace>();
+  /** Live runs hidden by a later start with the same id, oldest first. */
+  private readonly hidden = new Map<string, Run[]>();
+  private readonly traceOf = new WeakMap<Run, Trace>();
 
-  constructor(input?: CallbackHandlerInput) {
-    super(input);
-  }
 
   protected onRunStart(_run: Run): void {}
   protected onRunEnd(_run: Run): void {}
@@ -87,14 +93,38 @@ export abstract class BaseTracer extends BaseCallbackHandler {
   /** The runs above `run` that are still in progress, nearest first. */
   protected getParents(run: Run): Run[] {
     const parents: Run[] = [];
+    const seen = new Set<Run>([run]);
     let current = run;
     while (current.parentRunId !== undefined) {
       const parent = this.runMap.get(current.parentRunId);
-      if (parent === undefined) break;
+      // A run seen already closes a cycle: the walk stops there.
+      if (parent === undefined || seen.has(parent)) break;
+      seen.add(parent);
       parents.push(parent);
       current = parent;
     }
     return parents;
+  }
+
+  /** Whether `runId` is `parentRunId` or one of its live ancestors (a start there would make a cycle). */
+  private closesCycle(runId: string, parentRunId: string): boolean {
+    if (runId === parentRunId) return true;
+    const parent = this.runMap.get(parentRunId);
+    return parent !== undefined && this.getParents(parent).some((r) => r.id === runId);
+  }
+
+  /** Drops `run` from the live runs, bringing back the run its id hid, if any. */
+  private forget(run: Run): void {
+    const stack = this.hidden.get(run.id);
+    if (this.runMap.get(run.id) === run) {
+      const previous = stack?.pop();
+      if (previous === undefined) this.runMap.delete(run.id);
+      else this.runMap.set(run.id, previous);
+    } else if (stack !== undefined) {
+      const at = stack.indexOf(run);
+      if (at !== -1) stack.splice(at, 1);
+    }
+    if (stack !== undefined && stack.length === 0) this.hidden.delete(run.id);
   }
 
   /** How many runs are in progress (a tracer that is idle holds none). */
@@ -115,25 +145,17 @@ export abstract class BaseTracer extends BaseCallbackHandler {
     extra: Meta,
   ): void {
     const now = Date.now();
-    const parent = parentRunId === undefined ? undefined : this.runMap.get(parentRunId);
-    let traceId: string;
-    let trace: Trace;
-    if (parent === undefined) {
-      // A run whose parent this tracer never saw starts a trace of its own.
-      traceId = runId;
-      trace = { order: 0, live: new Set() };
-      this.traces.set(runId, trace);
-    } else {
-      traceId = parent.traceId;
-      trace = this.traces.get(traceId)!;
-    }
+    // A run whose parent this tracer never saw, or whose parent chain leads back to it, starts a trace of its own.
+    const cycle = parentRunId !== undefined && this.closesCycle(runId, parentRunId);
+    const parent = parentRunId === undefined || cycle ? undefined : this.runMap.get(parentRunId);
+    const parentTrace = parent === undefined ? undefined : this.traceOf.get(parent);
     const run: Run = {
       id: runId,
       name: runName || serialized?.name || serialized?.id?.[serialized.id.length - 1] || kind,
       runType: runType ?? kind,
-      parentRunId,
-      traceId,
-      executionOrder: ++trace.order,
+      parentRunId: cycle ? undefined : parentRunId,
+      traceId: parentTrace === undefined ? runId : parentTrace.root.traceId,
+      executionOrder: 0,
       serialized,
       inputs,
       startTime: now,
@@ -143,8 +165,18 @@ export abstract class BaseTracer extends BaseCallbackHandler {
       events: [{ name: "start", time: now }],
       extra,
     };
-    parent?.childRuns.push(run);
-    trace.live.add(runId);
+    const trace: Trace = parentTrace ?? { root: run, order: 0, live: new Set() };
+    run.executionOrder = ++trace.order;
+    this.traceOf.set(run, trace);
+    if (parentTrace !== undefined) parent?.childRuns.push(run);
+    trace.live.add(run);
+    const previous = this.runMap.get(runId);
+    if (previous !== undefined) {
+      // The id of a live run was reused: that run comes back when this one ends.
+      const stack = this.hidden.get(runId);
+      if (stack === undefined) this.hidden.set(runId, [previous]);
+      else stack.push(previous);
+    }
     this.runMap.set(runId, run);
     this.onRunStart(run);
   }
@@ -164,13 +196,13 @@ export abstract class BaseTracer extends BaseCallbackHandler {
     try {
       this.onRunEnd(run);
     } finally {
-      this.runMap.delete(runId);
-      const trace = this.traces.get(run.traceId);
-      trace?.live.delete(runId);
-      if (run.traceId === runId) {
+      this.forget(run);
+      const trace = this.traceOf.get(run);
+      trace?.live.delete(run);
+      if (trace?.root === run) {
         // The root ended: runs of its trace that never ended are let go with it.
-        if (trace !== undefined) for (const id of trace.live) this.runMap.delete(id);
-        this.traces.delete(runId);
+        for (const open of trace.live) this.forget(open);
+        trace.live.clear();
         this.onTraceEnd(run);
       }
     }

@@ -1,8 +1,17 @@
 /** `UsageMetadataCallbackHandler`: token usage per model, summed as LangChain's `add_usage` sums it. */
-import { BaseCallbackHandler, type CallbackHandlerInput } from "../lib/handler.js";
+import { BaseCallbackHandler } from "../lib/handler.js";
 import type { LLMResult, UsageMetadata } from "../lib/shapes.js";
 
 type Counts = Record<string, unknown>;
+
+/**
+ * Sets `key` as an own property even when it is `__proto__`: keys that come from data (model
+ * names, usage fields) must never reach the prototype, or their counts would vanish from
+ * `Object.keys` and JSON.
+ */
+function setOwn(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 /**
  * Python's `add_usage`: every key present on either side is summed (a missing side counts as
@@ -19,12 +28,12 @@ function sumCounts(left: Counts, right: Counts, depth: number): Counts {
   if (depth > 100) throw new RangeError("callbus: usage metadata is nested more than 100 levels deep");
   const out: Counts = {};
   for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
-    const a = left[key];
-    const b = right[key];
+    const a = Object.hasOwn(left, key) ? left[key] : undefined;
+    const b = Object.hasOwn(right, key) ? right[key] : undefined;
     if ((a === undefined || typeof a === "number") && (b === undefined || typeof b === "number")) {
-      if (a !== undefined || b !== undefined) out[key] = (a ?? 0) + (b ?? 0);
+      if (a !== undefined || b !== undefined) setOwn(out, key, (a ?? 0) + (b ?? 0));
     } else if ((a === undefined || isCounts(a)) && (b === undefined || isCounts(b))) {
-      out[key] = sumCounts((a ?? {}) as Counts, (b ?? {}) as Counts, depth + 1);
+      setOwn(out, key, sumCounts((a ?? {}), (b ?? {}), depth + 1));
     } else {
       throw new TypeError(`callbus: cannot add usage field ${JSON.stringify(key)}: ${typeof a} and ${typeof b} do not add up`);
     }
@@ -53,9 +62,6 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
   /** Model name -> usage summed over every finished call of that model. */
   usageMetadata: Record<string, UsageMetadata> = {};
 
-  constructor(input?: CallbackHandlerInput) {
-    super(input);
-  }
 
   handleLLMEnd(output: LLMResult): void {
     const message = output?.generations?.[0]?.[0]?.message;
@@ -64,7 +70,7 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
     // Python skips a result without usage or model name rather than counting it under None.
     if (!isCounts(usage) || typeof model !== "string" || model === "") return;
     const sum = Object.hasOwn(this.usageMetadata, model) ? this.usageMetadata[model] : undefined;
-    this.usageMetadata[model] = addUsage(sum, usage);
+    setOwn(this.usageMetadata, model, addUsage(sum, usage));
   }
 
   override toString(): string {

@@ -4,7 +4,7 @@ export async function captureStdout(fn: () => unknown): Promise<string> {
   const spy = jest.spyOn(process.stdout, "write").mockImplementation(((chunk: string | Uint8Array) => {
     chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
     return true;
-  }) as typeof process.stdout.write);
+  }));
   try {
     await fn();
   } finally {

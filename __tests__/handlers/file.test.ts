@@ -1,4 +1,6 @@
 /** FileCallbackHandler writes Python's text without bold codes to a real file (conformance 26). */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -147,5 +149,37 @@ describe("FileCallbackHandler", () => {
     expect(text.length).toBe(expected.length);
     expect(text).toBe(expected);
     expect(text.split("> Finished chain.").length - 1).toBe(200);
+  });
+
+  test("what a handler call wrote is in the file when the call returns, before close()", async () => {
+    const path = join(dir, "now.log");
+    const handler = new FileCallbackHandler(path, { mode: "w" });
+    const chain = CallbackManager.configure([handler], undefined, { bus: new CallbackBus() }).handleChainStart({ name: "Now" }, {});
+    expect(readFileSync(path, "utf8")).toBe("\n\n> Entering new Now chain...\n");
+    chain.getChild().handleToolStart({ name: "t" }, "in").handleToolEnd("out", { observationPrefix: "Obs: ", llmPrefix: "Next:" });
+    expect(readFileSync(path, "utf8")).toBe("\n\n> Entering new Now chain...\n\nObs: out\nNext:");
+    await handler.close();
+  });
+
+  describe("a process that ends abruptly right after a run loses nothing", () => {
+    const fixture = join(__dirname, "fixtures", "file-then-exit.ts");
+    const expected =
+      "\n\n> Entering new Doomed chain...\n" +
+      Array.from({ length: 100 }, (_, i) => `${String(i).padStart(3, "0")}:${"x".repeat(1020)}\n`).join("") +
+      "\nObservation: out" +
+      "\n> Finished chain.\n";
+
+    test.each([
+      ["process.exit", "exit", { status: 3, signal: null }],
+      ["an uncaught throw", "throw", { status: 1, signal: null }],
+      ["SIGTERM", "sigterm", { status: null, signal: "SIGTERM" }],
+    ])("%s", (_label, how, ending) => {
+      const path = join(dir, `${how}.log`);
+      const child = spawnSync(process.execPath, ["--import", "tsx", fixture, how, path], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+      expect({ status: child.status, signal: child.signal }).toEqual(ending);
+      const text = readFileSync(path, "utf8");
+      expect(text.length).toBeGreaterThan(100_000);
+      expect(text).toBe(expected);
+    });
   });
 });

@@ -14,7 +14,7 @@ test("each token is written when it arrives, and no other event prints", async (
     for (const token of ["Hel", "lo", ", ", "wörld"]) {
       llm.handleLLMNewToken(token);
       // Written synchronously, before the next token is produced.
-      written = (process.stdout.write as jest.Mock).mock.calls.map((c) => String(c[0])).join("");
+      written = (process.stdout.write as jest.Mock).mock.calls.map((c: unknown[]) => String(c[0])).join("");
       seenAfterEachToken.push(written);
     }
     llm.handleLLMEnd({ generations: [[{ text: "Hello, wörld" }]] });

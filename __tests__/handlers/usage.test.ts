@@ -31,6 +31,26 @@ describe("UsageMetadataCallbackHandler", () => {
     expect(Object.keys(usage.usageMetadata["gpt-a"])).not.toContain("output_token_details");
   });
 
+  test("a model named __proto__ (or constructor) is counted as an own key, in keys and JSON", () => {
+    const usage = new UsageMetadataCallbackHandler();
+    const cm = CallbackManager.configure([usage], undefined, { bus: new CallbackBus() });
+    for (let i = 0; i < 2; i++) {
+      finishLLM(cm, result("__proto__", { input_tokens: 1, output_tokens: 2, total_tokens: 3 }));
+      finishLLM(cm, result("constructor", { input_tokens: 4, output_tokens: 0, total_tokens: 4 }));
+    }
+    expect(Object.getPrototypeOf(usage.usageMetadata)).toBe(Object.prototype);
+    expect(Object.keys(usage.usageMetadata)).toEqual(["__proto__", "constructor"]);
+    expect(usage.toString()).toBe('{"__proto__":{"input_tokens":2,"output_tokens":4,"total_tokens":6},"constructor":{"input_tokens":8,"output_tokens":0,"total_tokens":8}}');
+  });
+
+  test("a usage field named __proto__ is summed as an own key, never as the prototype", () => {
+    const left = JSON.parse('{"input_tokens":1,"output_tokens":0,"total_tokens":1,"input_token_details":{"__proto__":2}}') as UsageMetadata;
+    const right = JSON.parse('{"input_tokens":1,"output_tokens":0,"total_tokens":1,"input_token_details":{"__proto__":3},"__proto__":{"x":1}}') as UsageMetadata;
+    const sum = addUsage(left, right);
+    expect(JSON.stringify(sum)).toBe('{"input_tokens":2,"output_tokens":0,"total_tokens":2,"input_token_details":{"__proto__":5},"__proto__":{"x":1}}');
+    expect(Object.getPrototypeOf(sum)).toBe(Object.prototype);
+  });
+
   test("a result without a model name, without usage or without generations is skipped", () => {
     const usage = new UsageMetadataCallbackHandler();
     const cm = CallbackManager.configure([usage], undefined, { bus: new CallbackBus() });

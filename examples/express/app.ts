@@ -16,7 +16,7 @@ import { PAGE_HTML } from "./page.js";
 export interface ExampleAppOptions {
   /** The bus the runs go to (default: a new one). */
   bus?: CallbackBus;
-  /** Milliseconds between the fake model's tokens. Default 80. */
+  /** Milliseconds before each of the fake model's tokens (one per character). Default 30. */
   tokenDelayMs?: number;
   /** How long /chat waits for the page to subscribe before running anyway. Default 10 000. */
   waitForClientMs?: number;
@@ -57,11 +57,12 @@ export function createApp(options: ExampleAppOptions = {}): ExampleApp {
       return;
     }
     const runId = nanoid();
-    res.status(202).json({ runId, requestId: req.callbacks.metadata.requestId, events: `/runs/${runId}/events` });
+    const requestId = String(req.callbacks.metadata.requestId);
+    res.status(202).json({ runId, requestId, events: `/runs/${runId}/events` });
     // The run starts once the page is subscribed, so its stream misses nothing.
     void events
       .waitForClient(runId, options.waitForClientMs ?? 10_000)
-      .then(() => runChat(req.callbacks, runId, message, options.tokenDelayMs ?? 80))
+      .then(() => runChat(bus, runId, requestId, message, options.tokenDelayMs ?? 30))
       .catch((error: unknown) => console.error("chat run failed:", error));
   });
 

@@ -1,34 +1,27 @@
 /**
- * A small chain for the Express example: a "chat" chain that calls a fake streaming chat
- * model, which answers with a fixed reply one token at a time, through callbus's managers.
+ * The chat chain of the Express example, in LangChain.js: a "chat" runnable that invokes a fake
+ * chat model (LangChain.js's `FakeListChatModel`, which answers with a fixed reply one character
+ * at a time). The bus hears it through `bus.asLangChainHandler({ preferStreaming: true })`:
+ * without `preferStreaming`, a model that is `invoke()`d (not `stream()`ed) sends no tokens.
  */
-import type { CallbackManager } from "callbus";
+import { FakeListChatModel } from "@langchain/core/utils/testing";
+import { RunnableLambda } from "@langchain/core/runnables";
+import type { CallbackBus } from "callbus";
 
-/** The reply of the fake model to `message`, as the tokens it streams. */
-export function replyTokens(message: string): string[] {
-  const words = `You said: ${message}. Streaming works!`.split(" ");
-  return words.map((word, i) => (i === 0 ? word : ` ${word}`));
+/** The fake model's reply to `message`. */
+export function replyTo(message: string): string {
+  return `You said: ${message}. Streaming works!`;
 }
 
 /**
- * Runs the chat chain as run `runId` on `callbacks` (the request's manager), streaming one
- * token every `tokenDelayMs`. Resolves to the full reply.
+ * Runs the chat chain as run `runId` on `bus`, the model waiting `tokenDelayMs` before each
+ * token; `requestId` goes into every event's metadata. Resolves to the full reply.
  */
-export async function runChat(callbacks: CallbackManager, runId: string, message: string, tokenDelayMs: number): Promise<string> {
-  const chain = callbacks.handleChainStart({ name: "chat", id: ["examples", "chat"] }, { message }, runId);
-  try {
-    const [model] = chain.getChild().handleChatModelStart({ name: "FakeStreamingChatModel" }, [[{ role: "user", content: message }]]);
-    let reply = "";
-    for (const token of replyTokens(message)) {
-      await new Promise((resolve) => setTimeout(resolve, tokenDelayMs));
-      reply += token;
-      model.handleLLMNewToken(token);
-    }
-    model.handleLLMEnd({ generations: [[{ text: reply }]] });
-    chain.handleChainEnd({ reply });
-    return reply;
-  } catch (error) {
-    if (!chain.isEnded) chain.handleChainError(error);
-    throw error;
-  }
+export async function runChat(bus: CallbackBus, runId: string, requestId: string, message: string, tokenDelayMs: number): Promise<string> {
+  const model = new FakeListChatModel({ responses: [replyTo(message)], sleep: tokenDelayMs });
+  const chat = RunnableLambda.from(async (text: string, config) => {
+    const reply = await model.invoke(text, config);
+    return reply.text;
+  }).withConfig({ runName: "chat" });
+  return chat.invoke(message, { runId, callbacks: [bus.asLangChainHandler({ preferStreaming: true, metadata: { requestId } })] });
 }

@@ -5,10 +5,30 @@
  * current callbacks of its async context.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { defaultBus, type CallbackBus } from "../bus.js";
+import type { CallbackBus } from "../bus.js";
+import { defaultBus } from "../default-bus.js";
 import { CallbackManager } from "../callback-manager.js";
 import { runWithCallbacks } from "../async-context.js";
+import { RunCancelledError } from "../errors.js";
+import { StartedRuns } from "../started-runs.js";
 import { DEFAULT_REQUEST_ID_HEADER, headerName, requestIdFrom } from "./request-id.js";
+
+/**
+ * A symbol type of its own in each built copy of callbus (the ESM one and the CommonJS one), so
+ * that each copy adds its own entry to `CallbusRequestCallbacks` below. Types only.
+ */
+declare const copyOfCallbus: unique symbol;
+
+declare global {
+  /**
+   * The manager type of `req.callbacks`, one entry per copy of callbus a program loads. A program
+   * that sees both the ESM and the CommonJS declarations gets the same `callbacks` declaration
+   * from each, so the two never conflict; a program that loads one copy gets that copy's class.
+   */
+  interface CallbusRequestCallbacks {
+    [copyOfCallbus]: CallbackManager;
+  }
+}
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -16,7 +36,7 @@ declare module "express-serve-static-core" {
      * This request's callback manager (set by callbus's `callbus()` middleware). Its runs
      * carry `metadata.requestId`; it is the current callbacks of the request's async context.
      */
-    callbacks: CallbackManager;
+    callbacks: CallbusRequestCallbacks[keyof CallbusRequestCallbacks];
   }
 }
 
@@ -26,6 +46,13 @@ export interface CallbusMiddlewareOptions {
   bus?: CallbackBus;
   /** The header the request id is read from and echoed in (default `x-request-id`). */
   header?: string;
+  /**
+   * When the client disconnects before the response is complete, end the runs the request
+   * started through `req.callbacks` that are still live (their live child runs first), as
+   * `bus.endRun(runId)` does, with a `RunCancelledError`. Off by default; turn it on for the
+   * routes whose work is useless once the client is gone.
+   */
+  endRunsOnDisconnect?: boolean;
 }
 
 /** A plain Connect/Express middleware; it needs nothing from Express but `(req, res, next)`. */
@@ -55,10 +82,19 @@ export function callbus(options: CallbusMiddlewareOptions = {}): CallbusMiddlewa
   }
   const bus = options.bus ?? defaultBus;
   const header = options.header === undefined ? DEFAULT_REQUEST_ID_HEADER : headerName(options.header, "callbus()");
+  const endRunsOnDisconnect = options.endRunsOnDisconnect === true;
   return function callbusMiddleware(req, res, next) {
     const requestId = requestIdFrom(req.headers[header]);
     // Inheritable too, so the child runs of the request's runs carry it as well.
     const callbacks = new CallbackManager(undefined, { bus, metadata: { requestId }, inheritableMetadata: { requestId } });
+    if (endRunsOnDisconnect) {
+      const started = new StartedRuns();
+      callbacks.addHandler(started.handler, false);
+      res.once("close", () => {
+        if (res.writableFinished || started.size === 0) return;
+        started.endAll(bus, (runId) => new RunCancelledError(runId, `callbus: run ${JSON.stringify(runId)} was ended: the client of request ${requestId} disconnected`));
+      });
+    }
     (req as IncomingMessage & { callbacks: CallbackManager }).callbacks = callbacks;
     if (!res.headersSent) res.setHeader(header, requestId);
     runWithCallbacks(callbacks, () => next());

@@ -33,7 +33,8 @@ export function callbusChainRun(manager: CallbackManager): void {
   chain.handleChainEnd(F.outputs);
 }
 
-async function langchainChainRun(manager: LangChainManager): Promise<void> {
+/** One chain run through a @langchain/core manager, every call awaited (its methods return promises). */
+export async function langchainChainRun(manager: LangChainManager): Promise<void> {
   const chain = await manager.handleChainStart(F.chain, F.inputs);
   const [llm] = await chain.getChild().handleLLMStart(F.llm, [F.prompt]);
   for (const token of F.tokens) await llm.handleLLMNewToken(token, F.idx);

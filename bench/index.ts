@@ -5,22 +5,44 @@
  *
  *   npm run bench                 # all workloads, 7 rounds
  *   npm run bench -- chain-run    # only workloads whose name contains "chain-run"
+ *   npm run bench -- run-log      # only the run-log workloads (bench/run-logs.ts)
  *   BENCH_ROUNDS=9 BENCH_BATCH_MS=150 npm run bench
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { awaitedChainRun } from "./awaited-chain-run.js";
 import { chainRun } from "./chain-run.js";
 import { deepTree } from "./deep-tree.js";
 import { formatTable, machine, runWorkload, type WorkloadResult } from "./harness.js";
+import { otelChainRun } from "./otel.js";
+import { RUN_LOG_WORKLOADS, runLogBenches } from "./run-logs.js";
 import { tokenStream } from "./token-stream.js";
 
 const rounds = Math.max(7, Number(process.env.BENCH_ROUNDS ?? 7));
 const batchMs = Number(process.env.BENCH_BATCH_MS ?? 100);
 const filter = process.argv[2];
 
-const workloads = [chainRun(1), chainRun(10), tokenStream(1), tokenStream(100), deepTree()].filter((w) => filter === undefined || w.name.includes(filter));
-if (workloads.length === 0) throw new Error(`bench: no workload name contains ${JSON.stringify(filter)}`);
+// The filter sees every workload: the callback ones here and the run-log ones (bench/run-logs.ts).
+const callbackWorkloads = [
+  chainRun(1),
+  chainRun(10),
+  awaitedChainRun(1, "sync"),
+  awaitedChainRun(10, "sync"),
+  awaitedChainRun(1, "async"),
+  awaitedChainRun(10, "async"),
+  tokenStream(1),
+  tokenStream(100),
+  deepTree(),
+  otelChainRun(),
+];
+const selected = (name: string) => filter === undefined || name.includes(filter);
+const workloads = callbackWorkloads.filter((w) => selected(w.name));
+const logWorkloads = RUN_LOG_WORKLOADS.filter(selected);
+if (workloads.length === 0 && logWorkloads.length === 0) {
+  const names = [...callbackWorkloads.map((w) => w.name), ...RUN_LOG_WORKLOADS];
+  throw new Error(`bench: no workload name contains ${JSON.stringify(filter)} (workloads: ${names.join(", ")})`);
+}
 
 // AsyncLocalStorage is in use in any LangChain.js app (its runnables carry their config in it)
 // and in callbus (the current run). Once in use, Node 20 tracks every promise, which slows
@@ -29,21 +51,29 @@ new AsyncLocalStorage().run(true, () => undefined);
 
 const host = machine();
 console.log(`callbus bench: Node ${host.node}, ${host.cores} cores (${host.cpu}), ${host.platform}; ${rounds} rounds of ~${batchMs} ms per side, median`);
-const started = Date.now();
-const results: WorkloadResult[] = [];
-for (const workload of workloads) {
-  process.stdout.write(`  ${workload.name} ... `);
-  const result = await runWorkload(workload, { rounds, batchMs });
-  results.push(result);
-  console.log(`callbus ${result.nsPerEvent.callbus.toFixed(1)} ns/event`);
+if (workloads.length > 0) {
+  const started = Date.now();
+  const results: WorkloadResult[] = [];
+  for (const workload of workloads) {
+    process.stdout.write(`  ${workload.name} ... `);
+    const result = await runWorkload(workload, { rounds, batchMs });
+    results.push(result);
+    console.log(`callbus ${result.nsPerEvent.callbus.toFixed(1)} ns/event`);
+  }
+
+  console.log(`\nns per emitted event (median of ${rounds}; lower is better)\n`);
+  console.log(formatTable(results));
+  console.log("\ncallbus/floor: callbus's cost over a bare eventemitter3 emit (1.00x = no overhead).");
+  console.log("lc .../callbus: how many times slower @langchain/core is than callbus on the same work.");
+  console.log("awaited-*: every manager call awaited; the floor awaits each bare emit.");
+  console.log("otel/*: callbus with the OpenTelemetry handler (real SDK spans); its floor column is a no-op handler.");
+  console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+  // Only a run of the callback workloads rewrites results.json (a run-log-only run has none to write).
+  const out = fileURLToPath(new URL("./results.json", import.meta.url));
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine: host, rounds, batchMs, results }, null, 2)}\n`);
+  console.log(`wrote ${out}`);
 }
 
-console.log(`\nns per emitted event (median of ${rounds}; lower is better)\n`);
-console.log(formatTable(results));
-console.log("\ncallbus/floor: callbus's cost over a bare eventemitter3 emit (1.00x = no overhead).");
-console.log("lc .../callbus: how many times slower @langchain/core is than callbus on the same work.");
-console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
-
-const out = fileURLToPath(new URL("./results.json", import.meta.url));
-writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine: host, rounds, batchMs, results }, null, 2)}\n`);
-console.log(`wrote ${out}`);
+// Run logs (MemoryRunLog per event, RedisRunLog throughput and A->B latency, SSE fan-out): bench/run-logs.ts.
+if (logWorkloads.length > 0) await runLogBenches(filter);

@@ -12,7 +12,7 @@ import type { CallbackBus } from "./bus.js";
 import type { BaseCallbackManager } from "./callback-manager.js";
 import type { EventInfo } from "./events.js";
 import type { CallbackHandlerLike } from "./handler.js";
-import type { BaseRunManager, Mode } from "./run-managers.js";
+import type { BaseRunManager, Mode } from "./callback-manager.js";
 
 /** What an async context can hold as its current callbacks. */
 export type ContextCallbacks = BaseCallbackManager<Mode> | BaseRunManager<Mode>;
@@ -51,8 +51,9 @@ function dispatchOn(
   payload: { runId: string; parentRunId?: string },
   handlers: readonly CallbackHandlerLike[],
   wait: boolean,
+  derivedName: boolean,
 ): Promise<void> | undefined {
-  return bus.dispatch(info, payload, handlers, wait);
+  return bus.dispatch(info, payload, handlers, wait, derivedName);
 }
 
 /**
@@ -67,9 +68,10 @@ export function dispatchAsCurrent(
   payload: { runId: string; parentRunId?: string },
   handlers: readonly CallbackHandlerLike[],
   wait: boolean,
+  derivedName = false,
 ): Promise<void> | undefined {
-  if (handlers.length === 0) return bus.dispatch(info, payload, handlers, wait);
-  return storage.run(callbacks, dispatchOn, bus, info, payload, handlers, wait);
+  if (handlers.length === 0) return bus.dispatch(info, payload, handlers, wait, derivedName);
+  return storage.run(callbacks, dispatchOn, bus, info, payload, handlers, wait, derivedName);
 }
 
 function describe(value: unknown): string {

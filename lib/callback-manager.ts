@@ -1,28 +1,289 @@
 /**
- * Callback managers (LangChain.js names and positional parameters): lists of inheritable and
- * local handlers, tags and metadata, and the start methods that open runs. Every event goes to
- * the manager's handlers and to its bus.
+ * Callback managers and the run managers they open (LangChain.js names and positional
+ * parameters). They know each other — a manager's start methods make run managers, a run
+ * manager's `getChild()` makes a manager — so they live in one module, and loading it needs
+ * nothing else of its kind first.
+ *
+ * A manager holds lists of inheritable and local handlers, tags and metadata. A run manager is
+ * a child emitter of its bus scoped to its `runId`, and each of its methods is one line: its
+ * event's `emitFrom` builds the payload and hands it to the generic `sendEvent`. Sync and async
+ * families share one class per kind, generic over the mode `M`: the sync classes return at
+ * once, the `Async…` subclasses return promises that settle after the handlers' calls. Every
+ * event goes to the run's handlers and to its bus.
  */
 import { nanoid } from "nanoid";
-import { defaultBus, type CallbackBus } from "./bus.js";
-import { EVENT_INFO } from "./events.js";
+import { CallbackBus } from "./bus.js";
+import { defaultBus } from "./default-bus.js";
+import { EVENT_INFO, type CallbackEventName, type CallbackEvents, type EventInfo, type PrintOptions, type RunEvent, type RunStartEvent } from "./events.js";
+import { runEndedError } from "./errors.js";
+import { nameRun } from "./run-name.js";
+import { createLangChainHandler, type LangChainHandler, type LangChainHandlerOptions } from "./langchain-handler.js";
+import { dispatchAsCurrent } from "./async-context.js";
+import type { Listener } from "./emitter.js";
 import { assertHandler, type CallbackHandlerLike } from "./handler.js";
-import type { ChainValues, MessageLike, Serialized } from "./shapes.js";
-import {
-  AsyncCallbackManagerForChainRun,
-  AsyncCallbackManagerForLLMRun,
-  AsyncCallbackManagerForRetrieverRun,
-  AsyncCallbackManagerForToolRun,
-  CallbackManagerForChainRun,
-  CallbackManagerForLLMRun,
-  CallbackManagerForRetrieverRun,
-  CallbackManagerForToolRun,
-  type AsyncMode,
-  type BaseRunManager,
-  type Mode,
-  type SyncMode,
-} from "./run-managers.js";
+import type { RunScope } from "./run-scope.js";
+import type {
+  AgentAction,
+  AgentFinish,
+  ChainValues,
+  ChatModelStreamEventLike,
+  DocumentLike,
+  GenerationLike,
+  LLMResult,
+  MessageLike,
+  NewTokenIndices,
+  RetryState,
+  Serialized,
+} from "./shapes.js";
 import { configureManager, type ConfigureOptions, type Callbacks } from "./configure.js";
+
+/** What a sync call returns, what the matching manager is: the sync mode. */
+export interface SyncMode {
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- what a sync call returns: nothing
+  done: void;
+  manager: CallbackManager;
+  llm: CallbackManagerForLLMRun[];
+  chain: CallbackManagerForChainRun;
+  tool: CallbackManagerForToolRun;
+  retriever: CallbackManagerForRetrieverRun;
+}
+
+/** The async mode: promises that settle after the handlers' calls. */
+export interface AsyncMode {
+  done: Promise<void>;
+  manager: AsyncCallbackManager;
+  llm: Promise<AsyncCallbackManagerForLLMRun[]>;
+  chain: Promise<AsyncCallbackManagerForChainRun>;
+  tool: Promise<AsyncCallbackManagerForToolRun>;
+  retriever: Promise<AsyncCallbackManagerForRetrieverRun>;
+}
+
+export type Mode = SyncMode | AsyncMode;
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+export class BaseRunManager<M extends Mode = SyncMode> {
+  /** True for the `Async…` classes. */
+  readonly isAsync: boolean = false;
+  private ended = false;
+
+  constructor(
+    readonly runId: string,
+    readonly handlers: CallbackHandlerLike[],
+    readonly inheritableHandlers: CallbackHandlerLike[],
+    readonly tags: string[],
+    readonly inheritableTags: string[],
+    readonly metadata: Record<string, unknown>,
+    readonly inheritableMetadata: Record<string, unknown>,
+    readonly parentRunId?: string,
+    readonly bus: CallbackBus = defaultBus,
+  ) {}
+
+  /** A run manager of this class with no handlers, on a bus nobody listens to. */
+  static getNoopManager<T>(
+    this: new (
+      runId: string,
+      handlers: CallbackHandlerLike[],
+      inheritableHandlers: CallbackHandlerLike[],
+      tags: string[],
+      inheritableTags: string[],
+      metadata: Record<string, unknown>,
+      inheritableMetadata: Record<string, unknown>,
+      parentRunId: string | undefined,
+      bus: CallbackBus,
+    ) => T,
+  ): T {
+    return new this(nanoid(), [], [], [], [], {}, {}, undefined, new CallbackBus());
+  }
+
+  /** True once the run has ended or errored. */
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** @internal What a manager of this run's children starts from: the inheritable handlers, tags and metadata. */
+  childOptions(): CallbackManagerOptions {
+    return {
+      bus: this.bus,
+      handlers: this.inheritableHandlers,
+      inheritableHandlers: this.inheritableHandlers,
+      tags: this.inheritableTags,
+      inheritableTags: this.inheritableTags,
+      metadata: this.inheritableMetadata,
+      inheritableMetadata: this.inheritableMetadata,
+    };
+  }
+
+  handleText(text: string, options?: PrintOptions): M["done"] {
+    return EVENT_INFO.text.emitFrom(this, { text, ...options });
+  }
+
+  handleRetry(retryState: RetryState): M["done"] {
+    return EVENT_INFO.retry.emitFrom(this, { retryState });
+  }
+
+  /** A custom event of this run (what `dispatchCustomEvent` calls). */
+  handleCustomEvent(eventName: string, data: unknown, _runId?: string, _tags?: string[], _metadata?: Record<string, unknown>): M["done"] {
+    return EVENT_INFO.customEvent.emitFrom(this, { eventName, data });
+  }
+
+  /** Listens to this run's events only. */
+  on<E extends CallbackEventName>(event: E, listener: Listener<CallbackEvents[E]>): RunScope {
+    return this.scope().on(event, listener);
+  }
+
+  once<E extends CallbackEventName>(event: E, listener: Listener<CallbackEvents[E]>): RunScope {
+    return this.scope().once(event, listener);
+  }
+
+  off<E extends CallbackEventName>(event: E, listener?: Listener<CallbackEvents[E]>): RunScope {
+    return this.scope().off(event, listener);
+  }
+
+  /**
+   * @internal Sends one event of this run through its bus and handlers; each method's event
+   * builds the payload (`EVENT_INFO.x.emitFrom(this, fields)`) and hands it here. An end is sent
+   * once: a second is an error that says so (a rejection for the async family).
+   */
+  sendEvent(info: EventInfo, payload: RunEvent): M["done"] {
+    let derivedName = false;
+    if (info.phase === "start") derivedName = nameRun(payload as RunStartEvent);
+    else if (info.phase === "end") {
+      if (this.ended) {
+        const error = runEndedError(this.runId, `${info.name} was not emitted again`);
+        if (this.isAsync) return Promise.reject(error);
+        throw error;
+      }
+      this.ended = true;
+    }
+    if (this.isAsync) return this.sendAsync(info, payload, derivedName);
+    // This run is current while its handlers run, so they can dispatch custom events to it.
+    void dispatchAsCurrent(this, this.bus, info, payload, this.handlers, false, derivedName);
+    return undefined;
+  }
+
+  /** The async family's send: a promise that settles after the handlers, rejected rather than thrown. */
+  private sendAsync(info: EventInfo, payload: RunEvent, derivedName: boolean): Promise<void> {
+    try {
+      return dispatchAsCurrent(this, this.bus, info, payload, this.handlers, true, derivedName) ?? RESOLVED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private scope(): RunScope {
+    if (this.ended) throw runEndedError(this.runId, "its run manager cannot take new listeners");
+    return this.bus.run(this.runId);
+  }
+}
+
+/** A run manager of the sync family (`RunManager`) or, as `AsyncRunManager`, of the async one. */
+export class RunManager<M extends Mode = SyncMode> extends BaseRunManager<M> {
+}
+
+/** A run manager whose run can have child runs (either family; see `RunManager`). */
+export class ParentRunManager<M extends Mode = SyncMode> extends RunManager<M> {
+  /** A manager for child runs: this run as parent, the inheritable handlers, tags and metadata; `tag` as a local tag. */
+  getChild(tag?: string): M["manager"] {
+    if (this.isEnded) throw runEndedError(this.runId, "getChild() cannot start children under it");
+    const Manager = this.isAsync ? AsyncCallbackManager : CallbackManager;
+    const child = new Manager(this.runId, this.childOptions());
+    if (tag !== undefined) child.addTags([tag], false);
+    return child;
+  }
+}
+
+export class CallbackManagerForLLMRun<M extends Mode = SyncMode> extends RunManager<M> {
+  handleLLMNewToken(
+    token: string,
+    idx: NewTokenIndices = { prompt: 0, completion: 0 },
+    _runId?: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    fields?: { chunk?: GenerationLike },
+  ): M["done"] {
+    return EVENT_INFO.llmNewToken.emitFrom(this, { token, idx, chunk: fields?.chunk });
+  }
+
+  handleChatModelStreamEvent(event: ChatModelStreamEventLike): M["done"] {
+    return EVENT_INFO.chatModelStreamEvent.emitFrom(this, { event });
+  }
+
+  handleLLMEnd(output: LLMResult, _runId?: string, _parentRunId?: string, _tags?: string[], extraParams?: Record<string, unknown>): M["done"] {
+    return EVENT_INFO.llmEnd.emitFrom(this, { output, extraParams });
+  }
+
+  handleLLMError(error: unknown, _runId?: string, _parentRunId?: string, _tags?: string[], extraParams?: Record<string, unknown>): M["done"] {
+    return EVENT_INFO.llmError.emitFrom(this, { error: error as Error, extraParams });
+  }
+}
+
+export class CallbackManagerForChainRun<M extends Mode = SyncMode> extends ParentRunManager<M> {
+  handleChainEnd(outputs: ChainValues, _runId?: string, _parentRunId?: string, _tags?: string[], kwargs?: { inputs?: ChainValues }): M["done"] {
+    return EVENT_INFO.chainEnd.emitFrom(this, { outputs, inputs: kwargs?.inputs });
+  }
+
+  handleChainError(error: unknown, _runId?: string, _parentRunId?: string, _tags?: string[], kwargs?: { inputs?: ChainValues }): M["done"] {
+    return EVENT_INFO.chainError.emitFrom(this, { error: error as Error, inputs: kwargs?.inputs });
+  }
+
+  handleAgentAction(action: AgentAction, options?: PrintOptions): M["done"] {
+    return EVENT_INFO.agentAction.emitFrom(this, { action, ...options });
+  }
+
+  handleAgentEnd(finish: AgentFinish, options?: PrintOptions): M["done"] {
+    return EVENT_INFO.agentEnd.emitFrom(this, { finish, ...options });
+  }
+}
+
+export class CallbackManagerForToolRun<M extends Mode = SyncMode> extends ParentRunManager<M> {
+  handleToolEnd(output: unknown, options?: PrintOptions): M["done"] {
+    return EVENT_INFO.toolEnd.emitFrom(this, { output, ...options });
+  }
+
+  handleToolError(error: unknown): M["done"] {
+    return EVENT_INFO.toolError.emitFrom(this, { error: error as Error });
+  }
+
+  handleToolEvent(chunk: unknown): M["done"] {
+    return EVENT_INFO.toolEvent.emitFrom(this, { chunk });
+  }
+}
+
+export class CallbackManagerForRetrieverRun<M extends Mode = SyncMode> extends ParentRunManager<M> {
+  handleRetrieverEnd(documents: DocumentLike[]): M["done"] {
+    return EVENT_INFO.retrieverEnd.emitFrom(this, { documents });
+  }
+
+  handleRetrieverError(error: unknown): M["done"] {
+    return EVENT_INFO.retrieverError.emitFrom(this, { error: error as Error });
+  }
+}
+
+// The async family: the same classes in the async mode.
+
+export class AsyncRunManager extends RunManager<AsyncMode> {
+  override readonly isAsync = true;
+}
+
+export class AsyncParentRunManager extends ParentRunManager<AsyncMode> {
+  override readonly isAsync = true;
+}
+
+export class AsyncCallbackManagerForLLMRun extends CallbackManagerForLLMRun<AsyncMode> {
+  override readonly isAsync = true;
+}
+export class AsyncCallbackManagerForChainRun extends CallbackManagerForChainRun<AsyncMode> {
+  override readonly isAsync = true;
+}
+export class AsyncCallbackManagerForToolRun extends CallbackManagerForToolRun<AsyncMode> {
+  override readonly isAsync = true;
+}
+export class AsyncCallbackManagerForRetrieverRun extends CallbackManagerForRetrieverRun<AsyncMode> {
+  override readonly isAsync = true;
+}
+
+// --- Managers ---------------------------------------------------------------------------
 
 type Meta = Record<string, unknown>;
 
@@ -67,10 +328,6 @@ function unionTags(base: readonly string[], extra: readonly string[] | undefined
   return [...new Set([...base, ...extra])];
 }
 
-/** The run name a start event carries: the given one, else `serialized.name`, else the last id part. */
-function runName(serialized: Serialized | undefined, given: string | undefined): string | undefined {
-  return given ?? serialized?.name ?? serialized?.id?.[serialized.id.length - 1];
-}
 
 export class BaseCallbackManager<M extends Mode = SyncMode> {
   /** True for `AsyncCallbackManager`. */
@@ -150,11 +407,10 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
 
   /** Removes the given keys (a list of keys, or an object whose keys are removed). */
   removeMetadata(keys: readonly string[] | Meta): void {
-    const names = Array.isArray(keys) ? (keys as readonly string[]) : Object.keys(keys);
-    for (const key of names) {
-      delete this.metadata[key];
-      delete this.inheritableMetadata[key];
-    }
+    const names = new Set(Array.isArray(keys) ? (keys as readonly string[]) : Object.keys(keys));
+    const keep = (metadata: Meta): Meta => Object.fromEntries(Object.entries(metadata).filter(([key]) => !names.has(key)));
+    this.metadata = keep(this.metadata);
+    this.inheritableMetadata = keep(this.inheritableMetadata);
   }
 
   /** A manager of the same class that shares no mutable list with this one. */
@@ -165,9 +421,13 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     return copy;
   }
 
-  /** The union of both managers' handlers, tags and metadata, keeping this one's parent run. */
+  /**
+   * The union of both managers' handlers, tags and metadata (on a key both have, `other`'s
+   * value wins); the parent run is this one's, else `other`'s (as LangChain Python merges).
+   */
   merge(other: BaseCallbackManager<Mode>): this {
     const merged = this.copy();
+    merged.parentRunId = this.parentRunId ?? other.parentRunId;
     for (const h of other.handlers) if (!merged.handlers.includes(h)) merged.handlers.push(h);
     for (const h of other.inheritableHandlers) if (!merged.inheritableHandlers.includes(h)) merged.inheritableHandlers.push(h);
     merged.tags = unionTags(merged.tags, other.tags);
@@ -190,7 +450,7 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
   ): M["llm"] {
     return this.startEach(prompts, runId, (prompt, id) => {
       const run = this.open("llm", id, parentRunId, tags, metadata);
-      return this.started(run, EVENT_INFO.llmStart.emitFrom(run, { serialized, prompts: [prompt], extraParams, name: runName(serialized, name) }));
+      return this.started(run, EVENT_INFO.llmStart.emitFrom(run, { serialized, prompts: [prompt], extraParams, name }));
     });
   }
 
@@ -207,7 +467,7 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
   ): M["llm"] {
     return this.startEach(messages, runId, (list, id) => {
       const run = this.open("llm", id, parentRunId, tags, metadata);
-      return this.started(run, EVENT_INFO.chatModelStart.emitFrom(run, { serialized, messages: [list], extraParams, name: runName(serialized, name) }));
+      return this.started(run, EVENT_INFO.chatModelStart.emitFrom(run, { serialized, messages: [list], extraParams, name }));
     });
   }
 
@@ -223,7 +483,7 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     extra?: Meta,
   ): M["chain"] {
     const run = this.open("chain", runId, parentRunId, tags, metadata);
-    return this.started(run, EVENT_INFO.chainStart.emitFrom(run, { serialized, inputs, runType, name: runName(serialized, name), extraParams: extra })) as M["chain"];
+    return this.started(run, EVENT_INFO.chainStart.emitFrom(run, { serialized, inputs, runType, name, extraParams: extra })) as M["chain"];
   }
 
   handleToolStart(
@@ -237,7 +497,7 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     toolCallId?: string,
   ): M["tool"] {
     const run = this.open("tool", runId, parentRunId, tags, metadata);
-    return this.started(run, EVENT_INFO.toolStart.emitFrom(run, { serialized, input, name: runName(serialized, name), toolCallId })) as M["tool"];
+    return this.started(run, EVENT_INFO.toolStart.emitFrom(run, { serialized, input, name, toolCallId })) as M["tool"];
   }
 
   handleRetrieverStart(
@@ -250,14 +510,40 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     name?: string,
   ): M["retriever"] {
     const run = this.open("retriever", runId, parentRunId, tags, metadata);
-    return this.started(run, EVENT_INFO.retrieverStart.emitFrom(run, { serialized, query, name: runName(serialized, name) })) as M["retriever"];
+    return this.started(run, EVENT_INFO.retrieverStart.emitFrom(run, { serialized, query, name })) as M["retriever"];
+  }
+
+  /**
+   * A handler for LangChain.js `callbacks` that nests LangChain.js's runs here: each of its
+   * root runs becomes a child of this manager's parent run, with this manager's handlers, tags
+   * and metadata (its descendants with the inheritable ones), and every event goes to this bus.
+   * LangChain.js's `Callbacks` type admits only its own manager class or a list of handlers, so
+   * this is how a callbus manager goes in `callbacks` (`run.getChild().asLangChainHandler()`).
+   *
+   * @example
+   * ```ts
+   * const stream = await model.stream("hi", { callbacks: [run.getChild().asLangChainHandler()] });
+   * ```
+   */
+  asLangChainHandler(options?: LangChainHandlerOptions): LangChainHandler {
+    // A snapshot: handlers added to this manager later do not reach runs LangChain.js already holds.
+    const { parentRunId, handlers, inheritableHandlers, tags, inheritableTags, metadata, inheritableMetadata } = this;
+    return createLangChainHandler(this.bus, options, {
+      parentRunId,
+      handlers: handlers.slice(),
+      inheritableHandlers: inheritableHandlers.slice(),
+      tags: tags.slice(),
+      inheritableTags: inheritableTags.slice(),
+      metadata: { ...metadata },
+      inheritableMetadata: { ...inheritableMetadata },
+    });
   }
 
   /** A custom event for the run `runId` (LangChain.js calls this from `dispatchCustomEvent`). */
   handleCustomEvent(eventName: string, data: unknown, runId: string, tags?: string[], metadata?: Meta): M["done"] {
     const payload = { eventName, data, runId, parentRunId: this.parentRunId, tags: unionTags(this.tags, tags), metadata: { ...this.metadata, ...metadata } };
-    const waiting = this.bus.dispatch(EVENT_INFO.customEvent!, payload, this.handlers, this.isAsync);
-    return (this.isAsync ? (waiting ?? Promise.resolve()) : undefined) as M["done"];
+    const waiting = this.bus.dispatch(EVENT_INFO.customEvent, payload, this.handlers, this.isAsync);
+    return this.isAsync ? (waiting ?? RESOLVED) : undefined;
   }
 
   /**
@@ -298,7 +584,7 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
 }
 
 /** The sync manager: start methods return their run managers at once. */
-export class CallbackManager extends BaseCallbackManager<SyncMode> {
+export class CallbackManager extends BaseCallbackManager {
   /** A manager built from handlers and options; see `ConfigureOptions`. Always returns a manager. */
   static configure(inheritableHandlers?: Callbacks, localHandlers?: Callbacks, options?: ConfigureOptions): CallbackManager {
     return configureManager(CallbackManager, inheritableHandlers, localHandlers, options);

@@ -7,7 +7,7 @@ import { AsyncCallbackManager, CallbackManager, type CallbackManagerOptions } fr
 import type { CallbackManagerLike, Callbacks } from "./configure.js";
 import { isPromiseLike } from "./emitter.js";
 import type { CallbackHandlerLike } from "./handler.js";
-import type { AsyncCallbackManagerForChainRun, CallbackManagerForChainRun } from "./run-managers.js";
+import type { AsyncCallbackManagerForChainRun, CallbackManagerForChainRun } from "./callback-manager.js";
 import type { ChainValues, Serialized } from "./shapes.js";
 
 /** Options of `traceAsChainGroup` and `atraceAsChainGroup`. */

@@ -7,7 +7,7 @@ import type { AsyncLocalStorage } from "node:async_hooks";
 import type { CallbackBus } from "./bus.js";
 import { assertHandler, type CallbackHandlerLike } from "./handler.js";
 import type { BaseCallbackManager, CallbackManagerOptions } from "./callback-manager.js";
-import type { Mode } from "./run-managers.js";
+import type { Mode } from "./callback-manager.js";
 import { ConsoleCallbackHandler } from "../handlers/console.js";
 import { StdOutCallbackHandler } from "../handlers/stdout.js";
 

@@ -4,7 +4,7 @@
  * The run is taken from `config.callbacks` or, without it, from the current async context.
  */
 import { currentCallbacks, dispatchAsCurrent, type ContextCallbacks } from "./async-context.js";
-import { EVENT_INFO, type CustomEvent } from "./events.js";
+import { EVENT_INFO, type CustomEventPayload } from "./events.js";
 
 /** Where a custom event takes its parent run from. */
 export interface CustomEventConfig {
@@ -32,7 +32,7 @@ export interface CustomEventConfig {
  * ```
  */
 export function dispatchCustomEvent(name: string, data: object, config?: CustomEventConfig): void {
-  send(name, data, config, false, "dispatchCustomEvent()");
+  void send(name, data, config, false, "dispatchCustomEvent()");
 }
 
 /** `dispatchCustomEvent` that settles when every handler's call has settled. */
@@ -59,7 +59,7 @@ function send(name: string, data: object, config: CustomEventConfig | undefined,
   if (callbacks === undefined || runId === undefined) throw noParentRunError(where, config?.callbacks !== undefined);
 
   const isRun = "runId" in callbacks;
-  const payload: CustomEvent = {
+  const payload: CustomEventPayload = {
     eventName: name,
     data,
     runId,
@@ -67,7 +67,7 @@ function send(name: string, data: object, config: CustomEventConfig | undefined,
     tags: callbacks.tags,
     metadata: callbacks.metadata,
   };
-  return dispatchAsCurrent(callbacks, callbacks.bus, EVENT_INFO.customEvent!, payload, callbacks.handlers, wait);
+  return dispatchAsCurrent(callbacks, callbacks.bus, EVENT_INFO.customEvent, payload, callbacks.handlers, wait);
 }
 
 function noParentRunError(where: string, given: boolean): Error {

@@ -1,36 +1,37 @@
 /**
  * The one generic path from an event to handler methods: ignore flags, the chat-model
  * fallback, error isolation (`raiseError` aside), `runInline` order, and per-trace ordering
- * of each handler's async calls (conformance 16, 17).
+ * of each handler's async calls (docs/behaviours.md, "Handler semantics").
  */
 import { isPromiseLike } from "./emitter.js";
-import { EVENT_INFO, eventInfo, payloadToArgs, type CallbackEventName, type CallbackEvents, type EventInfo } from "./events.js";
+import { EVENT_INFO, type EventInfo } from "./events.js";
+import type { ChatModelStartEvent } from "./events.js";
 import { handlerName, type CallbackHandlerLike } from "./handler.js";
 import { getBufferString } from "./messages.js";
-import { adaptLangChainStart, adaptsLangChainStart } from "./langchain-tracers.js";
-import type { ChatModelStartEvent } from "./events.js";
+import { adaptLangChainStart, adaptsLangChainStart, tracerNeedsRunName } from "./langchain-tracers.js";
+import type { TraceQueues } from "./trace-queues.js";
+import type { CallOutcome, PendingCall, PendingCalls } from "./pending-calls.js";
 
-/** What handler dispatch needs from its bus: a trace to order by, and somewhere to report. */
+/** What handler dispatch needs from its bus: its queues, its pending calls, a trace to order by, and somewhere to report. */
 export interface DispatchHost {
+  readonly queues: TraceQueues;
+  readonly calls: PendingCalls;
   traceOf(runId: string, parentRunId: string | undefined): string;
+  /** True while `payload`, a start whose run name callbus derived (none was given), is being dispatched. */
+  hasDerivedName(payload: object): boolean;
   /** `unclaimed`: a `raiseError` failure that no caller awaited; `flush()` rejects with it. */
-  handlerFailed(error: unknown, handler: CallbackHandlerLike, info: EventInfo, payload: { runId: string }, unclaimed: boolean): void;
-  track(promise: PromiseLike<unknown>, event: string, payload: unknown): void;
+  handlerFailed(error: unknown, handler: CallbackHandlerLike, info: EventInfo, payload: { runId: string; parentRunId?: string }, unclaimed: boolean): void;
 }
 
 type Method = (...args: unknown[]) => unknown;
 type RunPayload = { runId: string; parentRunId?: string };
 
-/** Per handler, per trace: the promise of its last call. A call of that trace starts after it. */
-const tails = new WeakMap<object, Map<string, Promise<void>>>();
-/** How many calls are queued or running in `tails`; while none is, no call needs to look there. */
-let queuedCalls = 0;
-
 /** The method a handler has for an event, with LangChain's chat-model fallback to `handleLLMStart`. */
 export function handlerMethod(handler: CallbackHandlerLike, info: EventInfo): Method | undefined {
   const own = info.methodOf(handler);
-  if (own !== undefined || info.name !== "chatModelStart") return own;
-  return EVENT_INFO.llmStart!.methodOf(handler);
+  // A handler that ignores chat models gets no fallback either (Python's `ignore_chat_model`).
+  if (own !== undefined || info.name !== "chatModelStart" || handler.ignoreChatModel === true) return own;
+  return EVENT_INFO.llmStart.methodOf(handler);
 }
 
 /** True when a handler takes part in an event at all. */
@@ -43,30 +44,42 @@ function isChatFallback(info: EventInfo, method: Method, handler: CallbackHandle
   return info.name === "chatModelStart" && method !== (handler as Record<string, unknown>).handleChatModelStart;
 }
 
-/** True when a start's arguments differ from the payload's: the chat-model fallback, a LangChain.js tracer. */
-function needsArgs(info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): boolean {
+/**
+ * True when a start's arguments differ from the payload's: a derived run name, the chat-model
+ * fallback, a LangChain.js tracer.
+ */
+function needsArgs(host: DispatchHost, info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): boolean {
   if (info.phase !== "start") return false;
-  return isChatFallback(info, method, handler) || adaptsLangChainStart(handler, info, payload);
+  return host.hasDerivedName(payload) || isChatFallback(info, method, handler) || adaptsLangChainStart(handler, info, payload);
 }
 
 /** The arguments of a call that is made later or adapted first; `args` are fixed at emit time. */
-function argsFor(info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): unknown[] {
+function argsFor(host: DispatchHost, info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): unknown[] {
+  if (info.phase !== "start") return info.args(payload);
+  let args: unknown[];
+  let called = info;
   if (isChatFallback(info, method, handler)) {
     const p = payload as ChatModelStartEvent;
     const prompts = p.messages.map((list) => getBufferString(list));
-    return payloadToArgs(EVENT_INFO.llmStart!, { ...p, prompts });
+    called = EVENT_INFO.llmStart;
+    args = called.args({ ...p, prompts });
+  } else {
+    args = info.args(payload);
   }
-  const args = payloadToArgs(info, payload);
+  // A handler gets a run name only when one was given, as from LangChain (run-name.ts), unless
+  // it is a LangChain.js tracer that could not name the run itself.
+  if (host.hasDerivedName(payload) && !tracerNeedsRunName(handler, payload)) args[called.params.indexOf("name")] = undefined;
   // LangChain.js's tracers create their run first, as its manager does (langchain-tracers.ts).
-  if (info.phase === "start") adaptLangChainStart(handler, info, args);
+  if (called === info) adaptLangChainStart(handler, info, args);
   return args;
 }
 
 /**
  * Calls one handler for one event. Returns a promise when the call is (or waits to be)
- * asynchronous; it rejects only for a `raiseError` handler, and the bus tracks it for `flush()`.
- * `after` delays the call (a `runInline` handler still working). With `wait`, a `raiseError`
- * handler's rejection is returned to the caller; without it, `flush()` rejects with it instead.
+ * asynchronous; it rejects only for a `raiseError` handler, and the bus tracks it for `flush()`
+ * (and gives it up after `handlerTimeoutMs`). `after` delays the call (a `runInline` handler
+ * still working). With `wait`, a `raiseError` handler's failure is returned to the caller;
+ * without it, `flush()` rejects with it instead.
  */
 export function callHandler(
   host: DispatchHost,
@@ -75,26 +88,29 @@ export function callHandler(
   payload: RunPayload,
   wait: boolean,
   after?: Promise<unknown>,
-): Promise<void> | undefined {
+): Promise<unknown> | undefined {
   const method = handlerMethod(handler, info);
   if (method === undefined) return undefined;
   const raise = handler.raiseError === true;
 
   // The trace orders a handler's async calls; it is looked up only when a call is async.
-  let queue: Map<string, Promise<void>> | undefined;
+  let queue: Map<string, Promise<unknown>> | undefined;
   let traceId: string | undefined;
-  let previous: Promise<void> | undefined;
-  if (queuedCalls !== 0 && (queue = tails.get(handler)) !== undefined) {
+  let previous: Promise<unknown> | undefined;
+  const { queues } = host;
+  if (!queues.idle && (queue = queues.of(handler)) !== undefined) {
     traceId = host.traceOf(payload.runId, payload.parentRunId);
     previous = queue.get(traceId);
   }
 
   let outcome: Promise<unknown>;
+  // A queued call's time starts when it begins, not when it is queued.
+  let queued: PendingCall | undefined;
   if (previous === undefined && after === undefined) {
     let result: unknown;
     try {
       // The common case: a call made now, straight from the payload, without an argument array.
-      result = needsArgs(info, method, handler, payload) ? method.apply(handler, argsFor(info, method, handler, payload)) : info.invoke(method, handler, payload);
+      result = needsArgs(host, info, method, handler, payload) ? method.apply(handler, argsFor(host, info, method, handler, payload)) : info.invoke(method, handler, payload);
     } catch (error) {
       host.handlerFailed(error, handler, info, payload, false);
       if (raise) throw error;
@@ -103,29 +119,28 @@ export function callHandler(
     if (!isPromiseLike(result)) return undefined;
     outcome = Promise.resolve(result);
   } else {
-    const args = argsFor(info, method, handler, payload);
-    const start = previous !== undefined && after !== undefined ? Promise.all([previous, after]) : (previous ?? after)!;
-    outcome = start.then(() => method.apply(handler, args));
+    const args = argsFor(host, info, method, handler, payload);
+    // At least one of them is set (the other branch took the case of neither).
+    const start = previous !== undefined && after !== undefined ? Promise.all([previous, after]) : (previous ?? after ?? Promise.resolve());
+    outcome = start.then(() => {
+      if (queued !== undefined) host.calls.restart(queued);
+      return method.apply(handler, args);
+    });
   }
 
-  // The tail never rejects: the next call of the trace starts whatever this one did.
-  const tail: Promise<void> = outcome.then(
-    () => undefined,
-    (error: unknown) => host.handlerFailed(error, handler, info, payload, raise && !wait),
-  );
   traceId ??= host.traceOf(payload.runId, payload.parentRunId);
-  if (queue === undefined && (queue = tails.get(handler)) === undefined) tails.set(handler, (queue = new Map()));
-  if (!queue.has(traceId)) queuedCalls++;
-  queue.set(traceId, tail);
-  const calls = queue;
-  const trace = traceId;
-  void tail.then(() => {
-    if (calls.get(trace) !== tail) return;
-    calls.delete(trace);
-    queuedCalls--;
-  });
-  host.track(tail, info.name, payload);
-  return raise && wait ? outcome.then(() => undefined) : tail;
+  const waits = previous !== undefined || after !== undefined;
+  const call = host.calls.track(outcome, traceId, info.name, payload.runId, handler, (error) => host.handlerFailed(error, handler, info, payload, raise && !wait), waits);
+  if (waits) queued = call;
+  // `done` never rejects: the next call of the trace starts whatever this one did.
+  queues.push(handler, traceId, call.done, queue);
+  return raise && wait ? call.done.then(rethrow) : call.done;
+}
+
+/** Turns a failed call's outcome back into a rejection, for the caller of a `raiseError` handler. */
+function rethrow(outcome: CallOutcome): void {
+  // The handler's own failure, unchanged, whatever it threw.
+  if (outcome !== undefined) throw outcome.error;
 }
 
 /**
@@ -141,57 +156,28 @@ export function dispatchToHandlers(
   wait: boolean,
 ): Promise<void> | undefined {
   let inline: Promise<unknown> | undefined;
-  let waits: Promise<void>[] | undefined;
+  let waits: Promise<unknown>[] | undefined;
+  // A raiseError handler's throw is handed to the caller after every other handler had the event.
+  let raised: { error: unknown } | undefined;
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < handlers.length; i++) {
       const handler = handlers[i];
       if ((handler.runInline === true) !== (pass === 0)) continue;
-      const call = callHandler(host, handler, info, payload, wait, inline);
+      let call: Promise<unknown> | undefined;
+      try {
+        call = callHandler(host, handler, info, payload, wait, inline);
+      } catch (error) {
+        raised ??= { error };
+        continue;
+      }
       if (call === undefined) continue;
       if (pass === 0) inline = call.catch(() => undefined);
       if (wait) (waits ??= []).push(call);
     }
   }
+  if (raised !== undefined) throw raised.error;
   if (waits === undefined) return wait ? Promise.resolve() : undefined;
   return Promise.all(waits).then(() => undefined);
-}
-
-/** Options of the exported dispatchers. */
-export interface HandleEventOptions {
-  /** Where failures and promises are reported and which runs are known (`defaultBus` if not given). */
-  bus?: DispatchHost;
-}
-
-let fallbackHost: () => DispatchHost;
-/** @internal The bus module names the default host, without an import cycle. */
-export function setDefaultDispatchHost(get: () => DispatchHost): void {
-  fallbackHost = get;
-}
-
-/**
- * Python's `handle_event`: calls `event`'s method on every handler that wants it, reporting a
- * failure and going on (a `raiseError` handler's failure is thrown). Async calls are tracked
- * by the bus's `flush()`; nothing here waits.
- */
-export function handleEvent<E extends CallbackEventName>(
-  handlers: readonly CallbackHandlerLike[],
-  event: E,
-  payload: CallbackEvents[E],
-  options: HandleEventOptions = {},
-): void {
-  const host = options.bus ?? fallbackHost();
-  dispatchToHandlers(host, handlers, eventInfo(event), payload, false);
-}
-
-/** Python's `ahandle_event`: the same, settling when every handler's call has settled. */
-export async function ahandleEvent<E extends CallbackEventName>(
-  handlers: readonly CallbackHandlerLike[],
-  event: E,
-  payload: CallbackEvents[E],
-  options: HandleEventOptions = {},
-): Promise<void> {
-  const host = options.bus ?? fallbackHost();
-  await dispatchToHandlers(host, handlers, eventInfo(event), payload, true);
 }
 
 /** Formats a handler failure the way LangChain.js logs it. */

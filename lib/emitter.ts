@@ -12,6 +12,21 @@ export type Listener<P> = (payload: P) => unknown;
 /** A listener for every callback event: `(event, payload) => …`. */
 export type AnyListener = <E extends keyof CallbackEvents>(event: E, payload: CallbackEvents[E]) => unknown;
 
+/**
+ * The part of eventemitter3 the emitter uses. Typed here, so that callbus's declarations never
+ * name eventemitter3's own types (whose `export =` form breaks some module settings).
+ */
+interface ListenerStore {
+  on(event: string, fn: (payload: unknown) => void, context?: unknown): unknown;
+  once(event: string, fn: (payload: unknown) => void, context?: unknown): unknown;
+  removeListener(event: string, fn?: (payload: unknown) => void): unknown;
+  removeAllListeners(event?: string): unknown;
+  listeners(event: string): unknown[];
+  listenerCount(event: string | symbol): number;
+  eventNames(): (string | symbol)[];
+  emit(event: string, payload: unknown): boolean;
+}
+
 /** Where listener failures and listener promises go (the bus). */
 export interface ListenerSink {
   listenerFailed(error: unknown, event: string, payload: unknown): void;
@@ -20,26 +35,29 @@ export interface ListenerSink {
 
 const ORIGINAL = Symbol("callbus.original");
 
-type Wrapped = ((payload: unknown) => void) & { [ORIGINAL]?: Function };
+/** A listener as given: called with the emitter as `this`. */
+type GivenListener = (this: unknown, ...args: never[]) => unknown;
+
+type Wrapped = ((payload: unknown) => void) & { [ORIGINAL]?: GivenListener };
 
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 /** Calls an `onAny` listener, routing a throw or a returned promise to the sink; never throws. */
-function callAnyListener(sink: ListenerSink, fn: Function, thisArg: unknown, event: string, payload: unknown): void {
+function callAnyListener(sink: ListenerSink, fn: AnyListener, thisArg: unknown, event: string, payload: unknown): void {
   try {
-    const result: unknown = fn.call(thisArg, event, payload);
+    const result: unknown = (fn as (this: unknown, event: string, payload: unknown) => unknown).call(thisArg, event, payload);
     if (isPromiseLike(result)) sink.track(result, event, payload);
   } catch (error) {
     sink.listenerFailed(error, event, payload);
   }
 }
 
-function guard(sink: ListenerSink, event: string, fn: Function): Wrapped {
+function guard(sink: ListenerSink, event: string, fn: (payload: never) => unknown): Wrapped {
   const wrapped: Wrapped = function (this: unknown, payload: unknown) {
     try {
-      const result: unknown = fn.call(this, payload);
+      const result: unknown = (fn as (this: unknown, payload: unknown) => unknown).call(this, payload);
       if (isPromiseLike(result)) sink.track(result, event, payload);
     } catch (error) {
       sink.listenerFailed(error, event, payload);
@@ -54,26 +72,30 @@ function assertListener(fn: unknown, what: string): void {
 }
 
 /**
- * The typed on/once/off/emit surface shared by the bus and its run scopes.
- * `Events` maps event names to payload types.
+ * The typed on/once/off/emit surface shared by the bus and its run scopes. `Events` maps event
+ * names to payload types. Abstract: a listener failure needs somewhere to go, so only the bus
+ * (its own sink) and run scopes (their bus's) are emitters.
  */
-export class TypedEmitter<Events extends object> {
-  /** The eventemitter3 instance that holds the listeners. */
-  protected readonly ee = new EventEmitter();
+export abstract class TypedEmitter<Events extends object> {
+  /** @internal The eventemitter3 instance that holds the listeners. */
+  protected readonly ee: ListenerStore = new EventEmitter();
+  /** @internal */
   protected anyListeners: AnyListener[] = [];
+  /** @internal */
   protected readonly sink: ListenerSink;
   /**
-   * True while `ee` surely has no listener, so an emit can skip it: set by every removal that
-   * leaves none, cleared by every subscription. (A `once` listener that fired leaves it false
-   * until the next removal: a wasted look-up, never a lost event.)
+   * @internal False while `ee` surely has no listener, so an emit can skip it: cleared by every
+   * removal that leaves none, set by every subscription. (A `once` listener that fired leaves
+   * it true until the next removal: a wasted look-up, never a lost event.)
    */
-  protected quiet = true;
+  protected mayHaveListeners = false;
 
+  /** @internal `sink`: where failures go; without one, the emitter is its own (the bus). */
   constructor(sink?: ListenerSink) {
     this.sink = sink ?? (this as unknown as ListenerSink);
   }
 
-  /** Checks an event name; the bus also accepts `listenerError`. */
+  /** @internal Checks an event name; the bus also accepts `listenerError`. */
   protected checkEvent(event: string): void {
     eventInfo(event);
   }
@@ -82,7 +104,7 @@ export class TypedEmitter<Events extends object> {
     this.checkEvent(event);
     assertListener(listener, `listener for "${event}"`);
     this.ee.on(event, guard(this.sink, event, listener), this);
-    this.quiet = false;
+    this.mayHaveListeners = true;
     return this;
   }
 
@@ -94,7 +116,7 @@ export class TypedEmitter<Events extends object> {
     this.checkEvent(event);
     assertListener(listener, `listener for "${event}"`);
     this.ee.once(event, guard(this.sink, event, listener), this);
-    this.quiet = false;
+    this.mayHaveListeners = true;
     return this;
   }
 
@@ -107,7 +129,7 @@ export class TypedEmitter<Events extends object> {
       const wrapped = (this.ee.listeners(event) as Wrapped[]).find((w) => w[ORIGINAL] === listener);
       if (wrapped !== undefined) this.ee.removeListener(event, wrapped);
     }
-    this.checkQuiet();
+    this.checkListeners();
     this.listenersChanged();
     return this;
   }
@@ -124,7 +146,7 @@ export class TypedEmitter<Events extends object> {
       this.checkEvent(event);
       this.ee.removeAllListeners(event);
     }
-    this.checkQuiet();
+    this.checkListeners();
     this.listenersChanged();
     return this;
   }
@@ -161,18 +183,18 @@ export class TypedEmitter<Events extends object> {
     return this.ee.eventNames() as (keyof Events & string)[];
   }
 
-  /** Hands a payload to the listeners of `event`, then to the `onAny` listeners. */
+  /** @internal Hands a payload to the listeners of `event`, then to the `onAny` listeners. */
   protected deliver(event: string, payload: unknown): void {
-    if (!this.quiet) this.ee.emit(event, payload);
+    if (this.mayHaveListeners) this.ee.emit(event, payload);
     const any = this.anyListeners;
     for (let i = 0; i < any.length; i++) callAnyListener(this.sink, any[i], this, event, payload);
   }
 
-  /** After a removal: whether `ee` still has listeners. */
-  protected checkQuiet(): void {
-    this.quiet = this.ee.eventNames().length === 0;
+  /** @internal After a removal: whether `ee` still has listeners. */
+  protected checkListeners(): void {
+    this.mayHaveListeners = this.ee.eventNames().length !== 0;
   }
 
-  /** Hook for subclasses that free themselves when nobody listens any more. */
+  /** @internal Hook for subclasses that free themselves when nobody listens any more. */
   protected listenersChanged(): void {}
 }

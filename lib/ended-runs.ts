@@ -19,6 +19,11 @@ export class EndedRuns {
   private index = new Map<string, number>();
   private indexed = 0;
 
+  /** How many ends were recorded, ever. */
+  get total(): number {
+    return this.count;
+  }
+
   add(runId: string): void {
     this.ring[this.count % ENDED_MEMORY] = runId;
     this.count++;
@@ -39,7 +44,7 @@ export class EndedRuns {
       this.indexed = oldest;
     }
     for (; this.indexed < this.count; this.indexed++) {
-      this.index.set(this.ring[this.indexed % ENDED_MEMORY]!, this.indexed);
+      this.index.set(this.ring[this.indexed % ENDED_MEMORY] as string, this.indexed);
     }
   }
 }

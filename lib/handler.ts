@@ -18,8 +18,13 @@ import type {
   Serialized,
 } from "./shapes.js";
 
-/** What a handler method may return: nothing, or a promise the bus keeps track of. */
-export type HandlerResult = void | Promise<void>;
+/**
+ * What a handler method may return: nothing, or a promise the bus keeps track of. What the
+ * promise resolves to is ignored, so LangChain.js's tracers (whose methods resolve to the
+ * `Run` they touched) are handlers as they are.
+ */
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- what a method that returns nothing returns
+export type HandlerResult = void | Promise<unknown>;
 type Meta = Record<string, unknown>;
 
 /** Methods for the LLM events that follow a start (Python's `LLMManagerMixin`). */
@@ -84,6 +89,8 @@ export interface CallbackHandlerInput {
   ignoreRetriever?: boolean;
   ignoreRetry?: boolean;
   ignoreCustomEvent?: boolean;
+  /** Skips chat-model starts (and their `handleLLMStart` fallback); Python's `ignore_chat_model`. */
+  ignoreChatModel?: boolean;
   /** A failure in this handler reaches the caller instead of being reported and passed over. */
   raiseError?: boolean;
   /** A manager waits for this handler's promises before its start method settles. */
@@ -109,6 +116,7 @@ export abstract class BaseCallbackHandler implements CallbackHandlerLike {
   ignoreRetriever = false;
   ignoreRetry = false;
   ignoreCustomEvent = false;
+  ignoreChatModel = false;
   raiseError = false;
   awaitHandlers = false;
   runInline = false;
@@ -141,6 +149,7 @@ const FLAG_KEYS = [
   "ignoreRetriever",
   "ignoreRetry",
   "ignoreCustomEvent",
+  "ignoreChatModel",
   "raiseError",
   "awaitHandlers",
   "runInline",

@@ -37,6 +37,16 @@ function isToolInputToStringify(info: EventInfo, input: unknown): boolean {
   return info.name === "toolStart" && typeof input !== "string";
 }
 
+/**
+ * True when a LangChain.js tracer needs callbus's derived run name: without a given name it
+ * names a run by the last item of `serialized.id`, which LangChain.js always sets and a run
+ * started from callbus (`{ name: "x" }`) may lack.
+ */
+export function tracerNeedsRunName(handler: CallbackHandlerLike, payload: object): boolean {
+  const id = (payload as { serialized?: { id?: unknown } }).serialized?.id;
+  return !(Array.isArray(id) && id.length !== 0) && isLangChainHandler(handler) && isTracer(handler);
+}
+
 /** True when `adaptLangChainStart` would do anything for this handler and start payload. */
 export function adaptsLangChainStart(handler: CallbackHandlerLike, info: EventInfo, payload: object): boolean {
   return isLangChainHandler(handler) && (isTracer(handler) || isToolInputToStringify(info, (payload as { input?: unknown }).input));

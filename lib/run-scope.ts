@@ -15,6 +15,8 @@ export interface ScopeHost extends ListenerSink {
 
 export class RunScope extends TypedEmitter<CallbackEvents> {
   private released = false;
+  /** Told when the run ends (the iterators that follow it). */
+  private readonly onRelease = new Set<() => void>();
 
   constructor(
     private readonly host: ScopeHost,
@@ -31,14 +33,14 @@ export class RunScope extends TypedEmitter<CallbackEvents> {
     return this.released;
   }
 
-  override on<E extends keyof CallbackEvents & string>(event: E, listener: Listener<CallbackEvents[E]>): this {
+  override on<E extends keyof CallbackEvents>(event: E, listener: Listener<CallbackEvents[E]>): this {
     this.assertOpen();
     super.on(event, listener);
     this.host.adoptScope(this);
     return this;
   }
 
-  override once<E extends keyof CallbackEvents & string>(event: E, listener: Listener<CallbackEvents[E]>): this {
+  override once<E extends keyof CallbackEvents>(event: E, listener: Listener<CallbackEvents[E]>): this {
     this.assertOpen();
     super.once(event, listener);
     this.host.adoptScope(this);
@@ -61,8 +63,20 @@ export class RunScope extends TypedEmitter<CallbackEvents> {
   release(): void {
     this.released = true;
     this.ee.removeAllListeners();
-    this.quiet = true;
+    this.mayHaveListeners = false;
     this.anyListeners = [];
+    for (const ended of this.onRelease) ended();
+    this.onRelease.clear();
+  }
+
+  /** @internal Calls `ended` when the run ends (a run reused by a nested start ends with its outer start). */
+  whenReleased(ended: () => void): void {
+    this.onRelease.add(ended);
+  }
+
+  /** @internal */
+  offReleased(ended: () => void): void {
+    this.onRelease.delete(ended);
   }
 
   protected override listenersChanged(): void {

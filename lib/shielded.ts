@@ -5,7 +5,8 @@
  * so here shielding means that no abort signal reaches the work and nothing stops waiting for it.
  */
 import { currentCallbacks } from "./async-context.js";
-import { defaultBus, type CallbackBus } from "./bus.js";
+import type { CallbackBus } from "./bus.js";
+import { defaultBus } from "./default-bus.js";
 
 /** Options of `shielded`. */
 export interface ShieldedOptions {
@@ -56,7 +57,7 @@ function noop(): void {}
 function withoutSignal(arg: unknown): unknown {
   if (arg instanceof AbortSignal) return NEVER_ABORTED;
   if (arg === null || typeof arg !== "object" || Array.isArray(arg)) return arg;
-  const proto = Object.getPrototypeOf(arg);
+  const proto: unknown = Object.getPrototypeOf(arg);
   if ((proto !== Object.prototype && proto !== null) || !((arg as { signal?: unknown }).signal instanceof AbortSignal)) return arg;
   const { signal: _signal, ...rest } = arg as { signal?: AbortSignal };
   return rest;

@@ -197,7 +197,7 @@ describe("CallbackBus", () => {
 });
 
 describe("run scopes (bus.run)", () => {
-  test("a scope hears only its run; with descendants, its child runs too (conformance 30)", () => {
+  test("a scope hears only its run; with descendants, its child runs too (behaviours.md 30)", () => {
     const bus = new CallbackBus();
     const manager = new CallbackManager(undefined, { bus });
     const root = manager.handleChainStart({ name: "root" }, {}, "root");
@@ -257,7 +257,7 @@ describe("run scopes (bus.run)", () => {
     expect(() => run.on("text", () => undefined)).toThrow(RunEndedError);
   });
 
-  test("when a run ends or errors, its scoped listeners are released (conformance 31)", () => {
+  test("when a run ends or errors, its scoped listeners are released (behaviours.md 31)", () => {
     const bus = new CallbackBus();
     const manager = new CallbackManager(undefined, { bus });
     for (const ending of ["end", "error"] as const) {
@@ -298,7 +298,7 @@ describe("run scopes (bus.run)", () => {
   });
 });
 
-describe("ending a run twice (conformance 32)", () => {
+describe("ending a run twice (behaviours.md 32)", () => {
   test("a run manager emits its end once and throws a RunEndedError the second time", () => {
     const bus = new CallbackBus();
     const ends: string[] = [];
@@ -356,7 +356,7 @@ describe("ending a run twice (conformance 32)", () => {
   });
 });
 
-describe("bus.events() (conformance 33)", () => {
+describe("bus.events() (behaviours.md 33)", () => {
   test("follows one run and ends when it ends, leaving no listener behind", async () => {
     const bus = new CallbackBus();
     const manager = new CallbackManager(undefined, { bus });

@@ -1,14 +1,14 @@
 import {
   ALL_EVENT_NAMES,
   EVENT_NAMES,
-  EVENT_TABLE,
   HANDLER_METHODS,
-  argsToPayload,
   CallbackBus,
   CallbackManager,
   type CallbackEvents,
   type CallbackHandlerMethods,
 } from "callbus";
+// Internal: the table and the argument conversion are not public API.
+import { EVENT_TABLE, argsToPayload } from "../../lib/events";
 
 describe("the event table", () => {
   test("EVENT_NAMES lists the 19 callbacks, each named after its handler method", () => {
@@ -69,7 +69,8 @@ describe("the event table", () => {
     expect(calls.chainStart).toEqual([{ name: "Seq" }, { q: 1 }, "chain-1", "parent-0", ["t"], { m: 1 }, "prompt", "MyChain", { x: 1 }]);
 
     const [llm] = new CallbackManager("chain-1", { bus, handlers: [handler] }).handleLLMStart({ id: ["a", "FakeLLM"] }, ["p"], "llm-1", undefined, { temperature: 0 });
-    expect(calls.llmStart).toEqual([{ id: ["a", "FakeLLM"] }, ["p"], "llm-1", "chain-1", { temperature: 0 }, [], {}, "FakeLLM"]);
+    // No run name was given, so the handler gets none (the payload's `name` is the derived "FakeLLM").
+    expect(calls.llmStart).toEqual([{ id: ["a", "FakeLLM"] }, ["p"], "llm-1", "chain-1", { temperature: 0 }, [], {}, undefined]);
     const chunk = { text: "x" };
     llm.handleLLMNewToken("x", { prompt: 0, completion: 0 }, undefined, undefined, undefined, { chunk });
     expect(calls.llmNewToken).toEqual(["x", { prompt: 0, completion: 0 }, "llm-1", "chain-1", [], { chunk }]);
@@ -77,7 +78,7 @@ describe("the event table", () => {
     expect(calls.llmNewToken).toEqual(["y", { prompt: 0, completion: 0 }, "llm-1", "chain-1", [], undefined]);
 
     const tool = new CallbackManager("chain-1", { bus, handlers: [handler] }).handleToolStart({ name: "search" }, "q", "tool-1", undefined, undefined, undefined, undefined, "call-7");
-    expect(calls.toolStart).toEqual([{ name: "search" }, "q", "tool-1", "chain-1", [], {}, "search", "call-7"]);
+    expect(calls.toolStart).toEqual([{ name: "search" }, "q", "tool-1", "chain-1", [], {}, undefined, "call-7"]);
     tool.handleToolEnd("found");
     expect(calls.toolEnd).toEqual(["found", "tool-1", "chain-1", [], undefined]);
 

@@ -8,7 +8,7 @@ interface Snapshot {
   scopes: number;
 }
 
-test("200,000 finished runs leave listener counts, open runs, scopes and the heap at their baseline (conformance 31)", () => {
+test("200,000 finished runs leave listener counts, open runs, scopes and the heap at their baseline (behaviours.md 31)", () => {
   const fixture = path.join(__dirname, "fixtures", "many-runs.ts");
   const output = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", fixture, "200000"], {
     cwd: path.join(__dirname, "..", ".."),

@@ -1,5 +1,6 @@
 import {
   atraceAsChainGroup,
+  AsyncCallbackManager,
   AsyncCallbackManagerForChainGroup,
   CallbackBus,
   CallbackManager,
@@ -82,6 +83,30 @@ describe("traceAsChainGroup", () => {
       metadata: { user: "u1" },
     });
     expect(tags).toEqual([["grp", "u1"]]);
+  });
+
+  it("atraceAsChainGroup passes its tags and metadata on to the runs inside, awaited or not", async () => {
+    const bus = new CallbackBus();
+    const seen: [string, string[], unknown][] = [];
+    bus.onAny((event, p) => void seen.push([event, [...p.tags], p.metadata.user]));
+    await atraceAsChainGroup(
+      "g",
+      async (group) => {
+        const chain = await group.handleChainStart({ name: "inner" }, {});
+        const tool = await chain.getChild().handleToolStart({ name: "t" }, "x");
+        await tool.handleToolEnd("y");
+        await chain.handleChainEnd({});
+      },
+      { callbackManager: new AsyncCallbackManager(undefined, { bus }), tags: ["grp"], metadata: { user: "u1" } },
+    );
+    expect(seen).toEqual([
+      ["chainStart", ["grp"], "u1"],
+      ["chainStart", ["grp"], "u1"],
+      ["toolStart", ["grp"], "u1"],
+      ["toolEnd", ["grp"], "u1"],
+      ["chainEnd", ["grp"], "u1"],
+      ["chainEnd", ["grp"], "u1"],
+    ]);
   });
 
   it("ends the run with the outputs given to group.handleChainEnd, once", () => {

@@ -24,7 +24,7 @@ describe("chat-model start reaches a handler without handleChatModelStart as han
     const { calls, handler } = promptRecorder();
     const manager = new CallbackManager(undefined, { bus, handlers: [handler] });
     const [run] = manager.handleChatModelStart({ name: "chat" }, [messages]);
-    expect(calls).toEqual([{ prompts: ["Human: hi\nAI: hello"], runId: run.runId, runName: "chat" }]);
+    expect(calls).toEqual([{ prompts: ["Human: hi\nAI: hello"], runId: run.runId, runName: undefined }]);
   });
 
   it("gives one call per message list, each with its own run id, and keeps the messages on the bus", () => {
@@ -61,7 +61,7 @@ describe("chat-model start reaches a handler without handleChatModelStart as han
     bus.attach(attached.handler);
     const manager = new AsyncCallbackManager(undefined, { bus, handlers: [local.handler] });
     const [run] = await manager.handleChatModelStart({ name: "chat" }, [[new HumanMessage("hi"), new AIMessage("hello")]]);
-    expect(local.calls).toEqual([{ prompts: ["Human: hi\nAI: hello"], runId: run.runId, runName: "chat" }]);
+    expect(local.calls).toEqual([{ prompts: ["Human: hi\nAI: hello"], runId: run.runId, runName: undefined }]);
     expect(attached.calls).toEqual(local.calls);
   });
 

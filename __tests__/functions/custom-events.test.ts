@@ -9,7 +9,7 @@ import {
   dispatchCustomEvent,
   runWithCallbacks,
   type CallbackHandlerLike,
-  type CustomEvent,
+  type CustomEventPayload,
 } from "callbus";
 
 type Seen = { name: string; data: unknown; runId: string; tags?: string[]; metadata?: Record<string, unknown> };
@@ -28,7 +28,7 @@ function recorder(extra: Partial<CallbackHandlerLike> = {}) {
 
 function setup(handlers: CallbackHandlerLike[]) {
   const bus = new CallbackBus();
-  const onBus: CustomEvent[] = [];
+  const onBus: CustomEventPayload[] = [];
   bus.on("customEvent", (p) => onBus.push(p));
   const manager = new CallbackManager(undefined, { bus, handlers, inheritableHandlers: handlers, tags: ["t"], metadata: { m: 1 } });
   return { bus, onBus, manager };
@@ -181,7 +181,7 @@ describe("dispatchCustomEvent inside a run", () => {
 
   it("finds the enclosing run of ours from code running inside a LangChain.js runnable", async () => {
     const bus = new CallbackBus();
-    const onBus: CustomEvent[] = [];
+    const onBus: CustomEventPayload[] = [];
     bus.on("customEvent", (p) => onBus.push(p));
     // Our handler on a run of ours, dispatched from code running inside a LangChain.js lambda.
     const { seen, handler } = recorder();

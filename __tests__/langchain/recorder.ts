@@ -3,8 +3,8 @@
  * the views of a recording and of the bus that the tests compare.
  */
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
-import type { BaseTracer } from "@langchain/core/tracers/base";
-import { EVENT_INFO, HANDLER_METHODS, type CallbackBus, type CallbackEventName, type CallbackHandlerLike } from "callbus";
+import { HANDLER_METHODS, type CallbackBus, type CallbackEventName } from "callbus";
+import { EVENT_INFO } from "../../lib/events";
 
 /** One handler call: the method and its arguments, trailing `undefined`s dropped. */
 export interface Call {
@@ -49,7 +49,7 @@ export class Recorder extends BaseCallbackHandler {
   steps(): Step[] {
     return this.calls.map(({ method, args }) => {
       const event = METHOD_TO_EVENT.get(method)!;
-      const params = EVENT_INFO[event]!.params;
+      const params = EVENT_INFO[event].params;
       return { event, runId: args[params.indexOf("runId")], parentRunId: args[params.indexOf("parentRunId")] };
     });
   }
@@ -65,13 +65,4 @@ export function recordBus(bus: CallbackBus): { steps(): Step[]; payloads: { even
     payloads,
     steps: () => payloads.map(({ event, payload }) => ({ event, runId: payload.runId, parentRunId: payload.parentRunId })),
   };
-}
-
-/**
- * A LangChain.js tracer typed as a callbus handler. Tracer methods resolve to the run they
- * touched (`Promise<Run>`), which `HandlerResult` (`void | Promise<void>`) does not admit; the
- * dispatcher ignores what a handler's promise resolves to.
- */
-export function tracer<T extends BaseTracer>(handler: T): T & CallbackHandlerLike {
-  return handler as T & CallbackHandlerLike;
 }

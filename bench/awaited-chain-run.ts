@@ -14,13 +14,8 @@
 import { EventEmitter } from "eventemitter3";
 import { nanoid } from "nanoid";
 import { AsyncCallbackManager, CallbackBus, CallbackManager } from "callbus";
-import { CallbackManager as LangChainManager } from "@langchain/core/callbacks/manager";
-import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
-import { CountingHandler, FIXTURE as F, setAwaitHandlers, totalCalls, type Workload } from "./harness.js";
-import { langchainChainRun } from "./chain-run.js";
-
-const EVENTS = ["chainStart", "llmStart", "llmNewToken", "llmEnd", "toolStart", "toolEnd", "chainEnd"] as const;
-const EVENTS_PER_RUN = 4 + F.tokens.length + 2;
+import { CountingHandler, FIXTURE as F, totalCalls, type Workload } from "./harness.js";
+import { CHAIN_RUN_EVENTS, EVENTS_PER_RUN, langchainSides } from "./chain-run.js";
 
 /** One chain run through a callbus manager of either family, every call awaited. */
 async function callbusAwaitedRun(manager: CallbackManager | AsyncCallbackManager): Promise<void> {
@@ -60,19 +55,11 @@ export function awaitedChainRun(handlerCount: number, mode: "sync" | "async"): W
       const received = () => totalCalls(handlers);
       const options = { bus: new CallbackBus(), handlers, inheritableHandlers: handlers };
       const manager = mode === "sync" ? new CallbackManager(undefined, options) : new AsyncCallbackManager(undefined, options);
-      const lc = new LangChainManager(undefined, { handlers, inheritableHandlers: handlers });
       const ee = new EventEmitter();
-      for (const h of handlers) for (const event of EVENTS) ee.on(event, h.listener);
+      for (const h of handlers) for (const event of CHAIN_RUN_EVENTS) ee.on(event, h.listener);
       return {
         callbus: { sync: false, received, iteration: () => callbusAwaitedRun(manager) },
-        langchainInline: { sync: false, received, enter: () => setAwaitHandlers(handlers, true), iteration: () => langchainChainRun(lc) },
-        langchainBackground: {
-          sync: false,
-          received,
-          enter: () => setAwaitHandlers(handlers, false),
-          iteration: () => langchainChainRun(lc),
-          settle: awaitAllCallbacks,
-        },
+        ...langchainSides(handlers, received),
         floor: { sync: false, received, iteration: () => floorAwaitedRun(ee) },
       };
     },

@@ -17,10 +17,11 @@ import { nanoid } from "nanoid";
 import { CallbackBus, CallbackManager } from "callbus";
 import { CallbackManager as LangChainManager } from "@langchain/core/callbacks/manager";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
-import { CountingHandler, FIXTURE as F, setAwaitHandlers, totalCalls, type Workload } from "./harness.js";
+import { CountingHandler, FIXTURE as F, setAwaitHandlers, totalCalls, type Side, type Workload } from "./harness.js";
 
-const EVENTS = ["chainStart", "llmStart", "llmNewToken", "llmEnd", "toolStart", "toolEnd", "chainEnd"] as const;
-const EVENTS_PER_RUN = 4 + F.tokens.length + 2;
+/** The events of a chain run, and how many one run emits. */
+export const CHAIN_RUN_EVENTS = ["chainStart", "llmStart", "llmNewToken", "llmEnd", "toolStart", "toolEnd", "chainEnd"] as const;
+export const EVENTS_PER_RUN = 4 + F.tokens.length + 2;
 
 /** One chain run through a callbus manager. */
 export function callbusChainRun(manager: CallbackManager): void {
@@ -58,6 +59,24 @@ function floorChainRun(ee: EventEmitter): void {
   ee.emit("chainEnd", { runId: chainId, parentRunId: undefined, tags, metadata, outputs: F.outputs });
 }
 
+/**
+ * @langchain/core's two sides of a chain run on `handlers`: inline (`awaitHandlers = true`) and in
+ * the background (`false`, `awaitAllCallbacks()` ends the round), every call awaited.
+ */
+export function langchainSides(handlers: CountingHandler[], received: () => number): { langchainInline: Side; langchainBackground: Side } {
+  const lc = new LangChainManager(undefined, { handlers, inheritableHandlers: handlers });
+  return {
+    langchainInline: { sync: false, received, enter: () => setAwaitHandlers(handlers, true), iteration: () => langchainChainRun(lc) },
+    langchainBackground: {
+      sync: false,
+      received,
+      enter: () => setAwaitHandlers(handlers, false),
+      iteration: () => langchainChainRun(lc),
+      settle: awaitAllCallbacks,
+    },
+  };
+}
+
 /** The chain-run workload with `handlerCount` handlers. */
 export function chainRun(handlerCount: number): Workload {
   return {
@@ -69,19 +88,11 @@ export function chainRun(handlerCount: number): Workload {
       const handlers = Array.from({ length: handlerCount }, () => new CountingHandler());
       const received = () => totalCalls(handlers);
       const manager = new CallbackManager(undefined, { bus: new CallbackBus(), handlers, inheritableHandlers: handlers });
-      const lc = new LangChainManager(undefined, { handlers, inheritableHandlers: handlers });
       const ee = new EventEmitter();
-      for (const h of handlers) for (const event of EVENTS) ee.on(event, h.listener);
+      for (const h of handlers) for (const event of CHAIN_RUN_EVENTS) ee.on(event, h.listener);
       return {
         callbus: { sync: true, received, iteration: () => callbusChainRun(manager) },
-        langchainInline: { sync: false, received, enter: () => setAwaitHandlers(handlers, true), iteration: () => langchainChainRun(lc) },
-        langchainBackground: {
-          sync: false,
-          received,
-          enter: () => setAwaitHandlers(handlers, false),
-          iteration: () => langchainChainRun(lc),
-          settle: awaitAllCallbacks,
-        },
+        ...langchainSides(handlers, received),
         floor: { sync: true, received, iteration: () => floorChainRun(ee) },
       };
     },

@@ -17,7 +17,7 @@ import { CallbackManager as LangChainManager } from "@langchain/core/callbacks/m
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
 import { CallbackBus, CallbackManager } from "callbus";
 import { OpenTelemetryCallbackHandler } from "callbus/otel";
-import { callbusChainRun } from "./chain-run.js";
+import { callbusChainRun, langchainChainRun } from "./chain-run.js";
 import { FIXTURE as F, setAwaitHandlers, type Workload } from "./harness.js";
 
 const RUNS_PER_ITERATION = 3;
@@ -50,16 +50,6 @@ class NoopHandler extends LangChainHandler {
   override handleChainEnd(): void {
     this.calls++;
   }
-}
-
-async function langchainChainRun(manager: LangChainManager): Promise<void> {
-  const chain = await manager.handleChainStart(F.chain, F.inputs);
-  const [llm] = await chain.getChild().handleLLMStart(F.llm, [F.prompt]);
-  for (const token of F.tokens) await llm.handleLLMNewToken(token, F.idx);
-  await llm.handleLLMEnd(F.llmResult);
-  const tool = await chain.getChild().handleToolStart(F.tool, F.toolInput);
-  await tool.handleToolEnd(F.toolOutput);
-  await chain.handleChainEnd(F.outputs);
 }
 
 /** The OTel handler beside a no-op handler on the chain run. */

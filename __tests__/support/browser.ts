@@ -8,6 +8,7 @@
  * page test is never skipped.
  */
 import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 
 /** Flags for a sandboxed, offline, headless run (this runs as root in CI, with no network). */
@@ -23,14 +24,27 @@ const FLAGS = [
   "--disable-dev-shm-usage",
 ];
 
-const SYSTEM_BROWSERS: Record<string, readonly string[]> = {
-  linux: ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"],
+/** The names a system Chrome or Chromium goes by on Linux, looked up on PATH. */
+const LINUX_BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+
+/** Where Chrome and Chromium install themselves on the other desktops. */
+const APP_BROWSERS: Record<string, readonly string[]> = {
   darwin: [
     "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
     "/Applications/Chromium.app/Contents/MacOS/Chromium",
   ],
   win32: ["C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe"],
 };
+
+/** A system Chrome or Chromium, if one is installed. */
+function systemBrowser(): string | undefined {
+  if (process.platform !== "linux") return (APP_BROWSERS[process.platform] ?? []).find((path) => existsSync(path));
+  const dirs = (process.env.PATH ?? "").split(delimiter).filter((dir) => dir !== "");
+  for (const name of LINUX_BROWSERS) {
+    for (const dir of dirs) if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
 
 /** The browser binary to launch, and where it came from (printed by tests that want to say). */
 export async function browserExecutable(): Promise<{ path: string; source: string }> {
@@ -39,7 +53,7 @@ export async function browserExecutable(): Promise<{ path: string; source: strin
     if (!existsSync(fromEnv)) throw new Error(`CHROME_PATH names ${fromEnv}, which does not exist`);
     return { path: fromEnv, source: "CHROME_PATH" };
   }
-  const system = (SYSTEM_BROWSERS[process.platform] ?? []).find((path) => existsSync(path));
+  const system = systemBrowser();
   if (system !== undefined) return { path: system, source: "system" };
   if (process.platform === "linux") {
     try {

@@ -11,7 +11,7 @@ import type { RunScope } from "../run-scope.js";
 import type { RedactedKeys } from "./json-copy.js";
 import { sendError } from "./respond.js";
 import { payloadJson } from "./sse-json.js";
-import { SseWriter, type SseBufferLimits, type SseWriterStats } from "./sse-writer.js";
+import { openSseStream, type SseBufferLimits, type SseWriter, type SseWriterStats } from "./sse-writer.js";
 
 /** Why a stream closed. */
 export type SseCloseReason =
@@ -50,18 +50,8 @@ export interface SseConnectionSettings extends SseBufferLimits {
   readonly frames: WeakMap<object, string>;
 }
 
-/** The headers of every event stream. */
-export const SSE_HEADERS = {
-  "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache, no-transform",
-  connection: "keep-alive",
-  // Tells nginx-style proxies not to buffer the stream.
-  "x-accel-buffering": "no",
-};
-
 export class SseConnection {
   private writer: SseWriter | undefined;
-  private heartbeat: ReturnType<typeof setInterval> | undefined;
   private startTimer: ReturnType<typeof setTimeout> | undefined;
   private reason: SseCloseReason = "client-closed";
   private done = false;
@@ -114,17 +104,10 @@ export class SseConnection {
 
   private open(): SseWriter {
     clearTimeout(this.startTimer);
-    this.res.writeHead(200, SSE_HEADERS);
     const resumed = this.seq > 0 ? `: resumed after event ${this.seq}; events sent while disconnected are not replayed\n\n` : "";
-    // Sends the headers now, so the client knows it is subscribed.
-    this.res.write(`${resumed}: run ${this.runId}\n\n`);
-    this.writer = new SseWriter(this.res, this.settings, (why) => {
+    this.writer = openSseStream(this.res, this.settings, `${resumed}: run ${this.runId}\n\n`, (why) => {
       this.reason = why;
     });
-    if (this.settings.heartbeatMs > 0) {
-      this.heartbeat = setInterval(() => this.writer?.comment("heartbeat"), this.settings.heartbeatMs);
-      this.heartbeat.unref();
-    }
     return this.writer;
   }
 
@@ -147,7 +130,6 @@ export class SseConnection {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.startTimer);
-    clearInterval(this.heartbeat);
     this.unsubscribe();
     // Frames still waiting mean the client left before the end reached it.
     if (this.reason === "run-ended" && (this.writer?.buffered ?? 0) > 0) this.reason = "client-closed";

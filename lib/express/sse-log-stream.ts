@@ -9,12 +9,11 @@ import type { RunLog, RunLogEntry } from "../run-log/run-log.js";
 import type { RedactedKeys } from "./json-copy.js";
 import { sendError } from "./respond.js";
 import { entryJson } from "./sse-json.js";
-import { SSE_HEADERS, type SseCloseReason, type SseConnectionSettings, type SseStreamSummary } from "./sse-connection.js";
-import { SseWriter } from "./sse-writer.js";
+import type { SseCloseReason, SseConnectionSettings, SseStreamSummary } from "./sse-connection.js";
+import { openSseStream, type SseWriter } from "./sse-writer.js";
 
 export class SseLogStream {
   private writer: SseWriter | undefined;
-  private heartbeat: ReturnType<typeof setInterval> | undefined;
   private startTimer: ReturnType<typeof setTimeout> | undefined;
   private reason: SseCloseReason = "client-closed";
   private done = false;
@@ -86,16 +85,9 @@ export class SseLogStream {
 
   private open(): SseWriter {
     clearTimeout(this.startTimer);
-    this.res.writeHead(200, SSE_HEADERS);
-    // Sends the headers now, so the client knows it is subscribed.
-    this.res.write(`: run ${this.runId}\n\n`);
-    this.writer = new SseWriter(this.res, this.settings, (why) => {
+    this.writer = openSseStream(this.res, this.settings, `: run ${this.runId}\n\n`, (why) => {
       this.reason = why;
     });
-    if (this.settings.heartbeatMs > 0) {
-      this.heartbeat = setInterval(() => this.writer?.comment("heartbeat"), this.settings.heartbeatMs);
-      this.heartbeat.unref();
-    }
     return this.writer;
   }
 
@@ -110,7 +102,6 @@ export class SseLogStream {
     this.done = true;
     this.abort.abort();
     clearTimeout(this.startTimer);
-    clearInterval(this.heartbeat);
     if (this.reason === "run-ended" && (this.writer?.buffered ?? 0) > 0) this.reason = "client-closed";
     this.writer?.close();
     this.res.off("close", this.cleanup);

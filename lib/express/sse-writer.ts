@@ -39,6 +39,33 @@ interface Frame {
   readonly droppable: boolean;
 }
 
+/** The headers of every event stream. */
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  // Tells nginx-style proxies not to buffer the stream.
+  "x-accel-buffering": "no",
+};
+
+/**
+ * Answers 200 with the event-stream headers and sends `preamble` (SSE comments) at once, so the
+ * client knows it is subscribed; returns the stream's writer, which sends a heartbeat comment
+ * every `heartbeatMs` (0: none) until the stream ends or closes.
+ */
+export function openSseStream(
+  res: ServerResponse,
+  settings: SseBufferLimits & { readonly heartbeatMs: number },
+  preamble: string,
+  onFailure: (why: SseWriterFailure) => void,
+): SseWriter {
+  res.writeHead(200, SSE_HEADERS);
+  res.write(preamble);
+  const writer = new SseWriter(res, settings, onFailure);
+  if (settings.heartbeatMs > 0) writer.beat(settings.heartbeatMs);
+  return writer;
+}
+
 export class SseWriter {
   readonly stats: SseWriterStats = { sent: 0, dropped: 0, peakBufferedEvents: 0, peakBufferedBytes: 0 };
   private queue: Frame[] = [];
@@ -47,6 +74,7 @@ export class SseWriter {
   private ending = false;
   private closed = false;
   private stalled: ReturnType<typeof setTimeout> | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
   private drainWaiters: (() => void)[] = [];
   private readonly onDrain = () => this.drain();
 
@@ -122,6 +150,7 @@ export class SseWriter {
   /** Stops writing and lets the queue go (the client left). */
   close(): void {
     this.closed = true;
+    clearInterval(this.heartbeat);
     this.queue = [];
     this.queuedBytes = 0;
     clearTimeout(this.stalled);
@@ -164,8 +193,16 @@ export class SseWriter {
     if (!this.blocked) this.release();
   }
 
+  /** Sends a heartbeat comment every `ms` until the stream ends or closes; it never keeps the process alive. */
+  beat(ms: number): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => this.comment("heartbeat"), ms);
+    this.heartbeat.unref();
+  }
+
   private finish(): void {
     this.closed = true;
+    clearInterval(this.heartbeat);
     this.release();
     this.res.end();
   }

@@ -13,7 +13,8 @@ import type { RunScope } from "../run-scope.js";
 import { redactedKeys } from "./json-copy.js";
 import { sendError } from "./respond.js";
 import type { RunLog } from "../run-log/run-log.js";
-import { SseConnection, SSE_HEADERS, type SseStreamSummary } from "./sse-connection.js";
+import { SseConnection, type SseStreamSummary } from "./sse-connection.js";
+import { SSE_HEADERS } from "./sse-writer.js";
 import { SseLogStream } from "./sse-log-stream.js";
 
 /** Options of `sse()`. */

@@ -2,9 +2,9 @@ import http from "node:http";
 import express from "express";
 import { CallbackBus, CallbackManager, MemoryRunLog } from "callbus";
 import { sse, type SseStreamSummary } from "callbus/express";
+import { serialized, startRun } from "../redis/instance";
 import { listen, SseClient, until, type Listening } from "./helpers";
 
-const serialized = { lc: 1, type: "not_implemented" as const, id: ["test"] };
 const RUN = ["chainStart", "llmStart", "llmNewToken", "llmNewToken", "llmEnd", "chainEnd"];
 
 let log: MemoryRunLog;
@@ -36,23 +36,8 @@ async function logIds(runId: string): Promise<string[]> {
   return ids;
 }
 
-/** Starts a chain with a streaming model; `finish` ends it. */
-function startRun(runId?: string) {
-  const chain = new CallbackManager(undefined, { bus }).handleChainStart(serialized, { q: 1 }, runId);
-  const [llm] = chain.getChild().handleLLMStart(serialized, ["hi"]);
-  return {
-    chain,
-    llm: llm,
-    token: (t: string) => llm.handleLLMNewToken(t),
-    finish() {
-      llm.handleLLMEnd({ generations: [[{ text: "ab" }]] });
-      chain.handleChainEnd({ answer: "ab" });
-    },
-  };
-}
-
 test("a client that connects after the run ended gets the whole run with the log's ids, then the stream closes", async () => {
-  const run = startRun();
+  const run = startRun(bus);
   run.token("a");
   run.token("b");
   run.finish();
@@ -69,7 +54,7 @@ test("a client that connects after the run ended gets the whole run with the log
 });
 
 test("a client that joins mid-run gets the history, then the live events, in order", async () => {
-  const run = startRun();
+  const run = startRun(bus);
   run.token("a");
   const client = new SseClient(`${server.url}/runs/${run.chain.runId}/events`);
   await until(() => client.events.length === 3, "the history arrived");
@@ -81,7 +66,7 @@ test("a client that joins mid-run gets the history, then the live events, in ord
 });
 
 test("Last-Event-ID resumes after event N with exactly N+1 to the end, what was sent while away included", async () => {
-  const run = startRun();
+  const run = startRun(bus);
   run.token("a");
   const first = new SseClient(`${server.url}/runs/${run.chain.runId}/events`);
   await until(() => first.events.length === 3, "three events arrived");
@@ -102,7 +87,7 @@ test("Last-Event-ID resumes after event N with exactly N+1 to the end, what was 
 });
 
 test("a child run's stream has its own subtree and ends with it", async () => {
-  const run = startRun();
+  const run = startRun(bus);
   run.token("a");
   run.finish();
   const client = new SseClient(`${server.url}/runs/${run.llm.runId}/events`);
@@ -113,7 +98,7 @@ test("a child run's stream has its own subtree and ends with it", async () => {
 test("a run asked for before it starts streams once it starts; one that never starts gets 404", async () => {
   const client = new SseClient(`${server.url}/runs/soon/events`);
   expect(await events.waitForClient("soon")).toBe(true);
-  const run = startRun("soon");
+  const run = startRun(bus, "soon");
   run.finish();
   await client.closed;
   expect(client.status).toBe(200);
@@ -130,7 +115,7 @@ test("a run asked for before it starts streams once it starts; one that never st
 });
 
 test("a run past retention answers 410; a trimmed range starts with a gap event", async () => {
-  const run = startRun();
+  const run = startRun(bus);
   run.finish();
   await new Promise((resolve) => setTimeout(resolve, 2_200));
   const gone = new SseClient(`${server.url}/runs/${run.chain.runId}/events`);
@@ -158,7 +143,7 @@ test("a run past retention answers 410; a trimmed range starts with a gap event"
 });
 
 test("bad Last-Event-ID is 400 naming it; HEAD gets the headers at once and no body", async () => {
-  const run = startRun();
+  const run = startRun(bus);
   const bad = new SseClient(`${server.url}/runs/${run.chain.runId}/events`, { "last-event-id": "abc" });
   await bad.closed;
   expect(bad.status).toBe(400);

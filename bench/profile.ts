@@ -11,17 +11,33 @@
  * Arguments: a workload name (or part of one), a side (callbus, langchainInline,
  * langchainBackground, floor; callbus by default) and seconds (5 by default).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { awaitedChainRun } from "./awaited-chain-run.js";
 import { chainRun } from "./chain-run.js";
 import { deepTree } from "./deep-tree.js";
 import { SIDES, type SideName } from "./harness.js";
 import { tokenStream } from "./token-stream.js";
 
 const [pattern = "chain-run/1", sideArg = "callbus", secondsArg = "5"] = process.argv.slice(2);
-const workload = [chainRun(1), chainRun(10), tokenStream(1), tokenStream(100), deepTree()].find((w) => w.name.includes(pattern));
+const workloads = [
+  chainRun(1),
+  chainRun(10),
+  tokenStream(1),
+  tokenStream(100),
+  deepTree(),
+  awaitedChainRun(1, "sync"),
+  awaitedChainRun(10, "sync"),
+  awaitedChainRun(1, "async"),
+  awaitedChainRun(10, "async"),
+];
+const workload = workloads.find((w) => w.name.includes(pattern));
 if (workload === undefined) throw new Error(`profile: no workload name contains ${JSON.stringify(pattern)}`);
 if (!(SIDES as readonly string[]).includes(sideArg)) throw new Error(`profile: side must be one of ${SIDES.join(", ")}, got ${JSON.stringify(sideArg)}`);
 const seconds = Number(secondsArg);
 if (!(seconds > 0)) throw new Error(`profile: seconds must be a positive number, got ${JSON.stringify(secondsArg)}`);
+
+// As in `npm run bench`: AsyncLocalStorage in use, as in any LangChain.js app.
+new AsyncLocalStorage().run(true, () => undefined);
 
 const side = workload.sides()[sideArg as SideName];
 side.enter?.();

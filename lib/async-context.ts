@@ -4,20 +4,34 @@
  * for the rest of the request.
  *
  * A run manager is current, by itself, while its handlers run (for every event of the run,
- * its start included) and in everything those handlers await. User code makes a run current
- * for its own body with `runWithCallbacks(runManager, () => ...)`.
+ * its start included): in their own code, and across every await of a handler method that
+ * is an async function. User code makes a run current for its own body, and everything it
+ * awaits, with `runWithCallbacks(runManager, () => ...)`.
+ *
+ * Two layers, for speed: entering an AsyncLocalStorage context costs more than dispatching an
+ * event (and, once entered, taxes every promise the process makes), so the run being dispatched
+ * is held in a plain variable while its handlers run, and AsyncLocalStorage is entered only for
+ * the handler calls that can await: async methods, and `runWithCallbacks`.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { CallbackBus } from "./bus.js";
-import type { BaseCallbackManager } from "./callback-manager.js";
+import type { BaseCallbackManager, BaseRunManager, Mode } from "./callback-manager.js";
 import type { EventInfo } from "./events.js";
 import type { CallbackHandlerLike } from "./handler.js";
-import type { BaseRunManager, Mode } from "./callback-manager.js";
 
 /** What an async context can hold as its current callbacks. */
 export type ContextCallbacks = BaseCallbackManager<Mode> | BaseRunManager<Mode>;
 
 const storage = new AsyncLocalStorage<ContextCallbacks>();
+
+/**
+ * The callbacks whose event is being dispatched, while its handlers and listeners run
+ * synchronously: set and restored around each dispatch, so no code that runs later sees it.
+ */
+let dispatching: ContextCallbacks | undefined;
+
+// eslint-disable-next-line @typescript-eslint/require-await -- only its constructor is wanted
+const AsyncFunction = (async () => undefined).constructor;
 
 /**
  * Runs `fn` with `callbacks` as the current callbacks of its async context: in `fn`, and in
@@ -37,30 +51,22 @@ export function runWithCallbacks<T>(callbacks: ContextCallbacks, fn: () => T): T
     throw new TypeError(`callbus: runWithCallbacks() needs a callback manager or a run manager, got ${describe(callbacks)}`);
   }
   if (typeof fn !== "function") throw new TypeError(`callbus: runWithCallbacks() needs a function to run, got ${describe(fn)}`);
-  return storage.run(callbacks, fn);
+  // Inside a handler, `fn` has `callbacks`, not the run being dispatched around it.
+  const outer = dispatching;
+  dispatching = undefined;
+  try {
+    return storage.run(callbacks, fn);
+  } finally {
+    dispatching = outer;
+  }
 }
 
 /** The current callbacks of this async context, if any. */
 export function currentCallbacks(): ContextCallbacks | undefined {
-  return storage.getStore();
+  return dispatching ?? storage.getStore();
 }
 
-function dispatchOn(
-  bus: CallbackBus,
-  info: EventInfo,
-  payload: { runId: string; parentRunId?: string },
-  handlers: readonly CallbackHandlerLike[],
-  wait: boolean,
-  derivedName: boolean,
-): Promise<void> | undefined {
-  return bus.dispatch(info, payload, handlers, wait, derivedName);
-}
-
-/**
- * @internal `bus.dispatch` with `callbacks` current while the handlers run. Without handlers
- * no code of the run's own can look at the context, so the event goes out as it is: the hot
- * path allocates nothing and enters no context.
- */
+/** @internal `bus.dispatch` with `callbacks` current while the handlers and listeners run. */
 export function dispatchAsCurrent(
   callbacks: ContextCallbacks,
   bus: CallbackBus,
@@ -70,8 +76,43 @@ export function dispatchAsCurrent(
   wait: boolean,
   derivedName = false,
 ): Promise<void> | undefined {
-  if (handlers.length === 0) return bus.dispatch(info, payload, handlers, wait, derivedName);
-  return storage.run(callbacks, dispatchOn, bus, info, payload, handlers, wait, derivedName);
+  const outer = dispatching;
+  dispatching = callbacks;
+  try {
+    return bus.dispatch(info, payload, handlers, wait, derivedName);
+  } finally {
+    dispatching = outer;
+  }
+}
+
+/** @internal The callbacks of the event being dispatched, for a handler call made later (queued). */
+export function dispatchingCallbacks(): ContextCallbacks | undefined {
+  return dispatching;
+}
+
+/**
+ * @internal Calls a handler's method through `call(a, b, c, d, e)` with `callbacks` current: an
+ * async function keeps them across its awaits; any other method sees them while it runs.
+ */
+export function callAsCurrent<A, B, C, D, E, R>(
+  callbacks: ContextCallbacks | undefined,
+  method: unknown,
+  call: (a: A, b: B, c: C, d: D, e: E) => R,
+  a: A,
+  b: B,
+  c: C,
+  d: D,
+  e: E,
+): R {
+  if (callbacks === undefined) return call(a, b, c, d, e);
+  if ((method as { constructor?: unknown }).constructor === AsyncFunction) return storage.run(callbacks, call, a, b, c, d, e);
+  const outer = dispatching;
+  dispatching = callbacks;
+  try {
+    return call(a, b, c, d, e);
+  } finally {
+    dispatching = outer;
+  }
 }
 
 function describe(value: unknown): string {

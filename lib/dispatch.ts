@@ -3,6 +3,7 @@
  * fallback, error isolation (`raiseError` aside), `runInline` order, and per-trace ordering
  * of each handler's async calls (docs/behaviours.md, "Handler semantics").
  */
+import { callAsCurrent, dispatchingCallbacks } from "./async-context.js";
 import { isPromiseLike } from "./emitter.js";
 import { EVENT_INFO, type EventInfo } from "./events.js";
 import type { ChatModelStartEvent } from "./events.js";
@@ -24,6 +25,9 @@ export interface DispatchHost {
 }
 
 type Method = (...args: unknown[]) => unknown;
+
+/** What an awaited dispatch returns when no call is left to wait for: one settled promise, shared. */
+export const SETTLED: Promise<void> = Promise.resolve();
 type RunPayload = { runId: string; parentRunId?: string };
 
 /** The method a handler has for an event, with LangChain's chat-model fallback to `handleLLMStart`. */
@@ -45,33 +49,38 @@ function isChatFallback(info: EventInfo, method: Method, handler: CallbackHandle
 }
 
 /**
- * True when a start's arguments differ from the payload's: a derived run name, the chat-model
- * fallback, a LangChain.js tracer.
+ * True when a start's arguments are adapted, not read from the payload as they are: the
+ * chat-model fallback, a LangChain.js handler (a tracer, a tool input to stringify).
  */
-function needsArgs(host: DispatchHost, info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): boolean {
-  if (info.phase !== "start") return false;
-  return host.hasDerivedName(payload) || isChatFallback(info, method, handler) || adaptsLangChainStart(handler, info, payload);
+function isAdapted(info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): boolean {
+  return info.phase === "start" && (isChatFallback(info, method, handler) || adaptsLangChainStart(handler, info, payload));
 }
 
 /** The arguments of a call that is made later or adapted first; `args` are fixed at emit time. */
 function argsFor(host: DispatchHost, info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): unknown[] {
   if (info.phase !== "start") return info.args(payload);
-  let args: unknown[];
-  let called = info;
+  // A handler gets a run name only when one was given, as from LangChain (run-name.ts), unless
+  // it is a LangChain.js tracer that could not name the run itself.
+  const unnamed = host.hasDerivedName(payload) && !tracerNeedsRunName(handler, payload);
   if (isChatFallback(info, method, handler)) {
     const p = payload as ChatModelStartEvent;
     const prompts = p.messages.map((list) => getBufferString(list));
-    called = EVENT_INFO.llmStart;
-    args = called.args({ ...p, prompts });
-  } else {
-    args = info.args(payload);
+    return EVENT_INFO.llmStart.args({ ...p, prompts }, unnamed);
   }
-  // A handler gets a run name only when one was given, as from LangChain (run-name.ts), unless
-  // it is a LangChain.js tracer that could not name the run itself.
-  if (host.hasDerivedName(payload) && !tracerNeedsRunName(handler, payload)) args[called.params.indexOf("name")] = undefined;
+  const args = info.args(payload, unnamed);
   // LangChain.js's tracers create their run first, as its manager does (langchain-tracers.ts).
-  if (called === info) adaptLangChainStart(handler, info, args);
+  adaptLangChainStart(handler, info, args);
   return args;
+}
+
+/** A call made now: in the common case straight from the payload, without an argument array. */
+function invokeNow(host: DispatchHost, info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): unknown {
+  if (isAdapted(info, method, handler, payload)) return method.apply(handler, argsFor(host, info, method, handler, payload));
+  return info.invoke(method, handler, payload, info.phase === "start" && host.hasDerivedName(payload));
+}
+
+function applyArgs(method: Method, handler: CallbackHandlerLike, args: unknown[]): unknown {
+  return method.apply(handler, args);
 }
 
 /**
@@ -94,7 +103,7 @@ export function callHandler(
   const raise = handler.raiseError === true;
 
   // The trace orders a handler's async calls; it is looked up only when a call is async.
-  let queue: Map<string, Promise<unknown>> | undefined;
+  let queue: ReturnType<TraceQueues["of"]>;
   let traceId: string | undefined;
   let previous: Promise<unknown> | undefined;
   const { queues } = host;
@@ -109,8 +118,7 @@ export function callHandler(
   if (previous === undefined && after === undefined) {
     let result: unknown;
     try {
-      // The common case: a call made now, straight from the payload, without an argument array.
-      result = needsArgs(host, info, method, handler, payload) ? method.apply(handler, argsFor(host, info, method, handler, payload)) : info.invoke(method, handler, payload);
+      result = callAsCurrent(dispatchingCallbacks(), method, invokeNow, host, info, method, handler, payload);
     } catch (error) {
       host.handlerFailed(error, handler, info, payload, false);
       if (raise) throw error;
@@ -120,11 +128,13 @@ export function callHandler(
     outcome = Promise.resolve(result);
   } else {
     const args = argsFor(host, info, method, handler, payload);
+    // The call is made later, but with the callbacks of this event current, as if made now.
+    const callbacks = dispatchingCallbacks();
     // At least one of them is set (the other branch took the case of neither).
     const start = previous !== undefined && after !== undefined ? Promise.all([previous, after]) : (previous ?? after ?? Promise.resolve());
     outcome = start.then(() => {
       if (queued !== undefined) host.calls.restart(queued);
-      return method.apply(handler, args);
+      return callAsCurrent(callbacks, method, applyArgs, method, handler, args, undefined, undefined);
     });
   }
 
@@ -176,7 +186,7 @@ export function dispatchToHandlers(
     }
   }
   if (raised !== undefined) throw raised.error;
-  if (waits === undefined) return wait ? Promise.resolve() : undefined;
+  if (waits === undefined) return wait ? SETTLED : undefined;
   return Promise.all(waits).then(() => undefined);
 }
 

@@ -28,10 +28,13 @@ export interface EventSender<R> {
 export interface EventFunctions<E extends CallbackEventName> {
   /** The handler's method for this event, unless it has none or its ignore flag is set. */
   methodOf(handler: object): HandlerMethod | undefined;
-  /** Calls `method` on `handler` with this event's positional arguments read from `payload`. */
-  invoke(method: HandlerMethod, handler: object, payload: CallbackEvents[E]): unknown;
-  /** This event's positional arguments read from `payload` (for a call made later). */
-  args(payload: CallbackEvents[E]): unknown[];
+  /**
+   * Calls `method` on `handler` with this event's positional arguments read from `payload`.
+   * `unnamed` (start events): pass no run name, the payload's being one callbus derived.
+   */
+  invoke(method: HandlerMethod, handler: object, payload: CallbackEvents[E], unnamed?: boolean): unknown;
+  /** This event's positional arguments read from `payload` (for a call made later); `unnamed` as for `invoke`. */
+  args(payload: CallbackEvents[E], unnamed?: boolean): unknown[];
   /** Builds the payload from a run and this event's own fields, and sends it through the run. */
   emitFrom<R>(this: EventInfo, run: EventSender<R>, fields: OwnFields<E>): R;
 }

@@ -77,11 +77,11 @@ export const EVENT_FUNCTIONS: { readonly [E in CallbackEventName]: EventFunction
       const m = h.handleLLMStart;
       return typeof m === "function" ? (m as HandlerMethod) : undefined;
     },
-    invoke(m, h, p) {
-      return m.call(h, p.serialized, p.prompts, p.runId, p.parentRunId, p.extraParams, p.tags, p.metadata, p.name);
+    invoke(m, h, p, unnamed) {
+      return m.call(h, p.serialized, p.prompts, p.runId, p.parentRunId, p.extraParams, p.tags, p.metadata, unnamed === true ? undefined : p.name);
     },
-    args(p) {
-      return [p.serialized, p.prompts, p.runId, p.parentRunId, p.extraParams, p.tags, p.metadata, p.name];
+    args(p, unnamed) {
+      return [p.serialized, p.prompts, p.runId, p.parentRunId, p.extraParams, p.tags, p.metadata, unnamed === true ? undefined : p.name];
     },
     emitFrom(run, f) {
       const payload: CallbackEvents["llmStart"] = { runId: run.runId, parentRunId: run.parentRunId, tags: run.tags, metadata: run.metadata, serialized: f.serialized, prompts: f.prompts, extraParams: f.extraParams, name: f.name };
@@ -95,11 +95,11 @@ export const EVENT_FUNCTIONS: { readonly [E in CallbackEventName]: EventFunction
       const m = h.handleChatModelStart;
       return typeof m === "function" ? (m as HandlerMethod) : undefined;
     },
-    invoke(m, h, p) {
-      return m.call(h, p.serialized, p.messages, p.runId, p.parentRunId, p.extraParams, p.tags, p.metadata, p.name);
+    invoke(m, h, p, unnamed) {
+      return m.call(h, p.serialized, p.messages, p.runId, p.parentRunId, p.extraParams, p.tags, p.metadata, unnamed === true ? undefined : p.name);
     },
-    args(p) {
-      return [p.serialized, p.messages, p.runId, p.parentRunId, p.extraParams, p.tags, p.metadata, p.name];
+    args(p, unnamed) {
+      return [p.serialized, p.messages, p.runId, p.parentRunId, p.extraParams, p.tags, p.metadata, unnamed === true ? undefined : p.name];
     },
     emitFrom(run, f) {
       const payload: CallbackEvents["chatModelStart"] = { runId: run.runId, parentRunId: run.parentRunId, tags: run.tags, metadata: run.metadata, serialized: f.serialized, messages: f.messages, extraParams: f.extraParams, name: f.name };
@@ -167,11 +167,11 @@ export const EVENT_FUNCTIONS: { readonly [E in CallbackEventName]: EventFunction
       const m = h.handleChainStart;
       return typeof m === "function" ? (m as HandlerMethod) : undefined;
     },
-    invoke(m, h, p) {
-      return m.call(h, p.serialized, p.inputs, p.runId, p.parentRunId, p.tags, p.metadata, p.runType, p.name, p.extraParams);
+    invoke(m, h, p, unnamed) {
+      return m.call(h, p.serialized, p.inputs, p.runId, p.parentRunId, p.tags, p.metadata, p.runType, unnamed === true ? undefined : p.name, p.extraParams);
     },
-    args(p) {
-      return [p.serialized, p.inputs, p.runId, p.parentRunId, p.tags, p.metadata, p.runType, p.name, p.extraParams];
+    args(p, unnamed) {
+      return [p.serialized, p.inputs, p.runId, p.parentRunId, p.tags, p.metadata, p.runType, unnamed === true ? undefined : p.name, p.extraParams];
     },
     emitFrom(run, f) {
       const payload: CallbackEvents["chainStart"] = { runId: run.runId, parentRunId: run.parentRunId, tags: run.tags, metadata: run.metadata, serialized: f.serialized, inputs: f.inputs, runType: f.runType, name: f.name, extraParams: f.extraParams };
@@ -221,11 +221,11 @@ export const EVENT_FUNCTIONS: { readonly [E in CallbackEventName]: EventFunction
       const m = h.handleToolStart;
       return typeof m === "function" ? (m as HandlerMethod) : undefined;
     },
-    invoke(m, h, p) {
-      return m.call(h, p.serialized, p.input, p.runId, p.parentRunId, p.tags, p.metadata, p.name, p.toolCallId);
+    invoke(m, h, p, unnamed) {
+      return m.call(h, p.serialized, p.input, p.runId, p.parentRunId, p.tags, p.metadata, unnamed === true ? undefined : p.name, p.toolCallId);
     },
-    args(p) {
-      return [p.serialized, p.input, p.runId, p.parentRunId, p.tags, p.metadata, p.name, p.toolCallId];
+    args(p, unnamed) {
+      return [p.serialized, p.input, p.runId, p.parentRunId, p.tags, p.metadata, unnamed === true ? undefined : p.name, p.toolCallId];
     },
     emitFrom(run, f) {
       const payload: CallbackEvents["toolStart"] = { runId: run.runId, parentRunId: run.parentRunId, tags: run.tags, metadata: run.metadata, serialized: f.serialized, input: f.input, name: f.name, toolCallId: f.toolCallId };
@@ -275,11 +275,11 @@ export const EVENT_FUNCTIONS: { readonly [E in CallbackEventName]: EventFunction
       const m = h.handleRetrieverStart;
       return typeof m === "function" ? (m as HandlerMethod) : undefined;
     },
-    invoke(m, h, p) {
-      return m.call(h, p.serialized, p.query, p.runId, p.parentRunId, p.tags, p.metadata, p.name);
+    invoke(m, h, p, unnamed) {
+      return m.call(h, p.serialized, p.query, p.runId, p.parentRunId, p.tags, p.metadata, unnamed === true ? undefined : p.name);
     },
-    args(p) {
-      return [p.serialized, p.query, p.runId, p.parentRunId, p.tags, p.metadata, p.name];
+    args(p, unnamed) {
+      return [p.serialized, p.query, p.runId, p.parentRunId, p.tags, p.metadata, unnamed === true ? undefined : p.name];
     },
     emitFrom(run, f) {
       const payload: CallbackEvents["retrieverStart"] = { runId: run.runId, parentRunId: run.parentRunId, tags: run.tags, metadata: run.metadata, serialized: f.serialized, query: f.query, name: f.name };

@@ -36,10 +36,10 @@ export interface EventInfo {
   readonly params: readonly (string | { readonly [bag: string]: string })[];
   /** The handler's method for this event, unless it has none or its ignore flag is set. */
   methodOf(handler: object): HandlerMethod | undefined;
-  /** Calls a handler's method with this event's positional arguments read from a payload. */
-  invoke(method: HandlerMethod, handler: object, payload: object): unknown;
-  /** This event's positional arguments read from a payload. */
-  args(payload: object): unknown[];
+  /** Calls a handler's method with this event's positional arguments read from a payload; `unnamed`: no run name (a derived one). */
+  invoke(method: HandlerMethod, handler: object, payload: object, unnamed?: boolean): unknown;
+  /** This event's positional arguments read from a payload; `unnamed` as for `invoke`. */
+  args(payload: object, unnamed?: boolean): unknown[];
   /** Builds a payload from a run manager and the event's own fields and sends it through the run. */
   emitFrom(run: EventSender<unknown>, fields: object): unknown;
 }

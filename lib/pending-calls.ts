@@ -4,6 +4,7 @@
  * started is given up: it is reported as a `HandlerTimeoutError` and settles as failed, so the
  * trace's queue moves on, and the bus lets go of everything it held for it (payload, handler).
  */
+import { ChurnMap } from "./churn-map.js";
 import { HandlerTimeoutError } from "./errors.js";
 import { handlerName, type CallbackHandlerLike } from "./handler.js";
 import type { SweepClock } from "./sweep-clock.js";
@@ -36,7 +37,7 @@ const NOT_STARTED = -1;
 
 export class PendingCalls {
   /** In start order, which is tick order (queued calls aside): the sweep stops at the first call still in time. */
-  private readonly calls = new Set<Call>();
+  private readonly calls = new ChurnMap<Call, Call>();
   private readonly timeoutTicks: number;
 
   constructor(
@@ -67,7 +68,7 @@ export class PendingCalls {
       settle = resolve;
     });
     const call: Call = { done, tick: queued ? NOT_STARTED : this.clock.tick, trace, event, runId, handler, report, settle };
-    this.calls.add(call);
+    this.calls.set(call, call);
     if (this.timeoutMs > 0) this.clock.run();
     Promise.resolve(promise).then(
       () => this.finish(call, undefined),
@@ -81,13 +82,13 @@ export class PendingCalls {
     const call = pending as unknown as Call;
     if (!this.calls.delete(call)) return;
     call.tick = this.clock.tick;
-    this.calls.add(call);
+    this.calls.set(call, call);
   }
 
   /** Gives up every call that has run for `handlerTimeoutMs`. */
   expire(): void {
     const now = this.clock.tick;
-    for (const call of this.calls) {
+    for (const call of this.calls.values()) {
       if (call.tick === NOT_STARTED) continue;
       if (now - call.tick < this.timeoutTicks) break;
       const name = call.handler === undefined ? undefined : handlerName(call.handler);
@@ -99,7 +100,7 @@ export class PendingCalls {
   /** The calls pending now: all of them, or those of one trace. */
   pending(trace?: string): PendingCall[] {
     const found: PendingCall[] = [];
-    for (const call of this.calls) if (trace === undefined || call.trace === trace) found.push(call as PendingCall);
+    for (const call of this.calls.values()) if (trace === undefined || call.trace === trace) found.push(call as PendingCall);
     return found;
   }
 

@@ -7,6 +7,7 @@
  * descendants, as parent is kept as a root. A start that reuses the id of a live run hides that
  * run until it ends (the run comes back then), as LangChain.js's tracers do.
  */
+import { ChurnMap } from "./churn-map.js";
 import { EndedRuns } from "./ended-runs.js";
 
 /** The event the bus ends a run with when it ends the run itself (`endRun`, idle expiry). */
@@ -43,7 +44,7 @@ export interface RunState {
 }
 
 export class RunRegistry {
-  private readonly live = new Map<string, RunState>();
+  private readonly live = new ChurnMap<string, RunState>();
   private readonly ended = new EndedRuns();
   /** Runs the bus ended itself (endRun, expiry): their late events are dropped. */
   private readonly endedByBus = new EndedRuns();

@@ -29,7 +29,10 @@ function ownFields(params: readonly Param[]): string[] {
 function renderEvent(event: string, row: { method: string; ignore: string | null; alsoIgnoredBy?: string; params: readonly Param[] }): { helpers: string[]; body: string } {
   const payload = `CallbackEvents["${event}"]`;
   const helpers: string[] = [];
+  const named = row.params.includes("name");
   const args = row.params.map((param, i) => {
+    // A run name callbus derived is the listeners' only: handlers get the name given, if any.
+    if (param === "name") return "unnamed === true ? undefined : p.name";
     if (typeof param === "string") return `p.${checked(param)}`;
     const name = `${event}Bag${i}`;
     const lines = Object.keys(param).map((key) => `  if (p.${checked(param[key])} !== undefined) (b ??= {}).${checked(key)} = p.${param[key]};`);
@@ -56,10 +59,10 @@ function renderEvent(event: string, row: { method: string; ignore: string | null
     `      const m = h.${checked(row.method)};`,
     "      return typeof m === \"function\" ? (m as HandlerMethod) : undefined;",
     "    },",
-    "    invoke(m, h, p) {",
+    `    invoke(m, h, p${named ? ", unnamed" : ""}) {`,
     `      return m.call(h, ${args.join(", ")});`,
     "    },",
-    "    args(p) {",
+    `    args(p${named ? ", unnamed" : ""}) {`,
     `      return [${args.join(", ")}];`,
     "    },",
     "    emitFrom(run, f) {",

@@ -1,4 +1,5 @@
-import { ENDED_MEMORY, EndedRuns } from "../../lib/ended-runs";
+import { nanoid } from "nanoid";
+import { ENDED_MEMORY, EndedRuns, fingerprint } from "../../lib/ended-runs";
 
 describe("the memory of ended runs", () => {
   test("remembers exactly the last ENDED_MEMORY ends, asked now and then or not at all", () => {
@@ -26,5 +27,19 @@ describe("the memory of ended runs", () => {
     expect(ended.has("again")).toBe(true);
     ended.add("last");
     expect(ended.has("again")).toBe(false);
+  });
+
+  test("fingerprints tell apart ids that differ in one character, in order, or in length", () => {
+    const ids = ["", "a", "b", "ab", "ba", "a\u0000", "run-1", "run-01", "run-10", "\u{1F600}", "\uD83D"];
+    for (let i = 0; i < 100_000; i++) ids.push(`run-${i}`, nanoid(), `${i}`.padStart(21, "0"));
+    const seen = new Map<number, string>();
+    for (const id of ids) {
+      const print = fingerprint(id);
+      if (!Number.isSafeInteger(print) || print < 0) throw new Error(`${JSON.stringify(id)} has the fingerprint ${print}, not a whole number from 0 to 2^53`);
+      const earlier = seen.get(print);
+      if (earlier !== undefined && earlier !== id) throw new Error(`${JSON.stringify(id)} and ${JSON.stringify(earlier)} share a fingerprint`);
+      seen.set(print, id);
+    }
+    expect(seen.size).toBe(new Set(ids).size);
   });
 });

@@ -39,7 +39,7 @@ export interface Workload {
   sides(): Record<SideName, Side>;
 }
 
-/** The result of one workload: median ns/event per side and the ratios the README explains. */
+/** The result of one workload: median ns/event per side, and the median of each round's ratios. */
 export interface WorkloadResult {
   name: string;
   description: string;
@@ -121,7 +121,9 @@ export async function runWorkload(workload: Workload, options: BenchOptions): Pr
   }
   const samples = emptyRecord<number[]>(() => []);
   for (let round = 0; round < options.rounds; round++) {
-    for (const name of SIDES) {
+    // Each round starts with the next side, so that no side always follows the same one.
+    for (let k = 0; k < SIDES.length; k++) {
+      const name = SIDES[(round + k) % SIDES.length];
       const ns = await measure(name);
       samples[name].push(ns / (iterations[name] * workload.eventsPerIteration));
     }
@@ -136,10 +138,12 @@ export async function runWorkload(workload: Workload, options: BenchOptions): Pr
     rounds: options.rounds,
     nsPerEvent,
     samples,
+    // Paired: each round's sides ran back to back, so a round's ratio is free of the machine's
+    // slower and faster spells (seconds long on a shared host), which a ratio of medians is not.
     ratios: {
-      callbusOverFloor: nsPerEvent.callbus / nsPerEvent.floor,
-      langchainInlineOverCallbus: nsPerEvent.langchainInline / nsPerEvent.callbus,
-      langchainBackgroundOverCallbus: nsPerEvent.langchainBackground / nsPerEvent.callbus,
+      callbusOverFloor: median(samples.callbus.map((ns, r) => ns / samples.floor[r])),
+      langchainInlineOverCallbus: median(samples.langchainInline.map((ns, r) => ns / samples.callbus[r])),
+      langchainBackgroundOverCallbus: median(samples.langchainBackground.map((ns, r) => ns / samples.callbus[r])),
     },
   };
 }

@@ -3,7 +3,7 @@
  * bare eventemitter3 emit, in alternating rounds; prints ns per emitted event and the ratios,
  * and writes them to bench/results.json.
  *
- *   npm run bench                 # all workloads, 7 rounds
+ *   npm run bench                 # all workloads, 9 rounds
  *   npm run bench -- chain-run    # only workloads whose name contains "chain-run"
  *   npm run bench -- run-log      # only the run-log workloads (bench/run-logs.ts)
  *   BENCH_ROUNDS=9 BENCH_BATCH_MS=150 npm run bench
@@ -19,7 +19,7 @@ import { otelChainRun } from "./otel.js";
 import { RUN_LOG_WORKLOADS, runLogBenches } from "./run-logs.js";
 import { tokenStream } from "./token-stream.js";
 
-const rounds = Math.max(7, Number(process.env.BENCH_ROUNDS ?? 7));
+const rounds = Math.max(7, Number(process.env.BENCH_ROUNDS ?? 9));
 const batchMs = Number(process.env.BENCH_BATCH_MS ?? 100);
 const filter = process.argv[2];
 
@@ -62,7 +62,7 @@ if (workloads.length > 0) {
     console.log(`callbus ${result.nsPerEvent.callbus.toFixed(1)} ns/event`);
   }
 
-  console.log(`\nns per emitted event (median of ${rounds}; lower is better)\n`);
+  console.log(`\nns per emitted event (median of ${rounds} rounds; lower is better); ratios: the median of the ${rounds} rounds' own ratios\n`);
   console.log(formatTable(results));
   console.log("\ncallbus/floor: callbus's cost over a bare eventemitter3 emit (1.00x = no overhead).");
   console.log("lc .../callbus: how many times slower @langchain/core is than callbus on the same work.");

@@ -91,8 +91,19 @@ export function dispatchingCallbacks(): ContextCallbacks | undefined {
 }
 
 /**
- * @internal Calls a handler's method through `call(a, b, c, d, e)` with `callbacks` current: an
- * async function keeps them across its awaits; any other method sees them while it runs.
+ * @internal Calls a handler's method now, through `call(a, b, c, d, e)`, inside a dispatch: the
+ * callbacks of the event are current already while it runs; an async function also keeps them
+ * across its awaits.
+ */
+export function callNow<A, B, C, D, E, R>(method: unknown, call: (a: A, b: B, c: C, d: D, e: E) => R, a: A, b: B, c: C, d: D, e: E): R {
+  if (dispatching !== undefined && isAsyncFunction(method)) return storage.run(dispatching, call, a, b, c, d, e);
+  return call(a, b, c, d, e);
+}
+
+/**
+ * @internal Calls a handler's method later (a queued call) through `call(a, b, c, d, e)`, with
+ * `callbacks` (those of its event) current: an async function keeps them across its awaits; any
+ * other method sees them while it runs.
  */
 export function callAsCurrent<A, B, C, D, E, R>(
   callbacks: ContextCallbacks | undefined,
@@ -105,7 +116,7 @@ export function callAsCurrent<A, B, C, D, E, R>(
   e: E,
 ): R {
   if (callbacks === undefined) return call(a, b, c, d, e);
-  if ((method as { constructor?: unknown }).constructor === AsyncFunction) return storage.run(callbacks, call, a, b, c, d, e);
+  if (isAsyncFunction(method)) return storage.run(callbacks, call, a, b, c, d, e);
   const outer = dispatching;
   dispatching = callbacks;
   try {
@@ -113,6 +124,10 @@ export function callAsCurrent<A, B, C, D, E, R>(
   } finally {
     dispatching = outer;
   }
+}
+
+function isAsyncFunction(method: unknown): boolean {
+  return (method as { constructor?: unknown }).constructor === AsyncFunction;
 }
 
 function describe(value: unknown): string {

@@ -452,7 +452,7 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
   ): M["llm"] {
     return this.startEach(prompts, runId, (prompt, id) => {
       const run = this.open("llm", id, parentRunId, tags, metadata);
-      return this.started(run, EVENT_INFO.llmStart.emitFrom(run, { serialized, prompts: [prompt], extraParams, name }));
+      return [run, EVENT_INFO.llmStart.emitFrom(run, { serialized, prompts: [prompt], extraParams, name })];
     });
   }
 
@@ -469,7 +469,7 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
   ): M["llm"] {
     return this.startEach(messages, runId, (list, id) => {
       const run = this.open("llm", id, parentRunId, tags, metadata);
-      return this.started(run, EVENT_INFO.chatModelStart.emitFrom(run, { serialized, messages: [list], extraParams, name }));
+      return [run, EVENT_INFO.chatModelStart.emitFrom(run, { serialized, messages: [list], extraParams, name })];
     });
   }
 
@@ -568,9 +568,17 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     return sent === SETTLED ? Promise.resolve(run) : (sent as Promise<void>).then(() => run);
   }
 
-  private startEach<T>(items: readonly T[], runId: string | undefined, startOne: (item: T, id: string | undefined) => unknown): M["llm"] {
-    const runs = items.map((item, i) => startOne(item, i === 0 ? runId : undefined));
-    return (this.isAsync ? Promise.all(runs) : runs) as M["llm"];
+  /** The LLM starts' runs; for the async family once every start's handlers settled (a rejection rejects all). */
+  private startEach<T>(items: readonly T[], runId: string | undefined, startOne: (item: T, id: string | undefined) => [BaseRunManager<Mode>, unknown]): M["llm"] {
+    const runs: BaseRunManager<Mode>[] = [];
+    let waiting: unknown[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const [run, sent] = startOne(items[i], i === 0 ? runId : undefined);
+      runs.push(run);
+      if (sent !== SETTLED) (waiting ??= []).push(sent);
+    }
+    if (!this.isAsync) return runs as M["llm"];
+    return (waiting === undefined ? Promise.resolve(runs) : Promise.all(waiting).then(() => runs)) as M["llm"];
   }
 
   /** @internal This manager's lists as constructor options (the constructor copies them). */

@@ -3,7 +3,7 @@
  * fallback, error isolation (`raiseError` aside), `runInline` order, and per-trace ordering
  * of each handler's async calls (docs/behaviours.md, "Handler semantics").
  */
-import { callAsCurrent, dispatchingCallbacks } from "./async-context.js";
+import { callAsCurrent, callNow, dispatchingCallbacks } from "./async-context.js";
 import { isPromiseLike } from "./emitter.js";
 import { EVENT_INFO, type EventInfo } from "./events.js";
 import type { ChatModelStartEvent } from "./events.js";
@@ -118,7 +118,7 @@ export function callHandler(
   if (previous === undefined && after === undefined) {
     let result: unknown;
     try {
-      result = callAsCurrent(dispatchingCallbacks(), method, invokeNow, host, info, method, handler, payload);
+      result = callNow(method, invokeNow, host, info, method, handler, payload);
     } catch (error) {
       host.handlerFailed(error, handler, info, payload, false);
       if (raise) throw error;

@@ -72,7 +72,9 @@ export class RunRegistry {
     }
     const state: RunState = { parentRunId, traceId, errorEvent, tags: start.tags, metadata: start.metadata, seen: tick, hidden };
     this.live.set(runId, state);
-    this.lastId = undefined;
+    // A run's next event, or its first child's start, looks it up.
+    this.lastId = runId;
+    this.lastState = state;
     return state;
   }
 
@@ -85,7 +87,7 @@ export class RunRegistry {
 
   /** The trace a run belongs to: its root's id, or the best guess for a run callbus never saw start. */
   traceOf(runId: string, parentRunId: string | undefined): string {
-    const state = this.live.get(runId);
+    const state = this.get(runId);
     if (state !== undefined) return state.traceId;
     return parentRunId === undefined ? runId : this.traceOf(parentRunId, undefined);
   }
@@ -114,7 +116,7 @@ export class RunRegistry {
    * still running), else true: the run is over and remembered as ended.
    */
   end(runId: string): boolean {
-    const state = this.live.get(runId);
+    const state = this.get(runId);
     if (state?.hidden !== undefined) {
       this.restore(runId, state.hidden);
       return false;

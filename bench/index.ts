@@ -19,6 +19,13 @@ import { otelChainRun } from "./otel.js";
 import { RUN_LOG_WORKLOADS, runLogBenches } from "./run-logs.js";
 import { tokenStream } from "./token-stream.js";
 
+/** A full garbage collection (node runs with --expose-gc: `npm run bench` passes it). */
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error("bench: run node with --expose-gc (npm run bench does), so that each workload starts from a collected heap");
+  gc();
+}
+
 const rounds = Math.max(7, Number(process.env.BENCH_ROUNDS ?? 9));
 const batchMs = Number(process.env.BENCH_BATCH_MS ?? 100);
 const filter = process.argv[2];
@@ -56,6 +63,9 @@ if (workloads.length > 0) {
   const started = Date.now();
   const results: WorkloadResult[] = [];
   for (const workload of workloads) {
+    // Each workload starts from a collected heap: the previous one's garbage (LangChain.js's
+    // background mode with 10 handlers leaves the most) is not collected on the next one's clock.
+    collectGarbage();
     process.stdout.write(`  ${workload.name} ... `);
     const result = await runWorkload(workload, { rounds, batchMs });
     results.push(result);

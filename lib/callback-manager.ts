@@ -101,9 +101,12 @@ export class BaseRunManager<M extends Mode = SyncMode> {
     return this.ended;
   }
 
-  /** @internal What a manager of this run's children starts from: the inheritable handlers, tags and metadata. */
+  /**
+   * @internal What a manager of this run's children starts from: the inheritable handlers, tags
+   * and metadata, which the child shares rather than copies (see `SHARED_LISTS`).
+   */
   childOptions(): CallbackManagerOptions {
-    return {
+    const options: SharedListOptions = {
       bus: this.bus,
       handlers: this.inheritableHandlers,
       inheritableHandlers: this.inheritableHandlers,
@@ -111,7 +114,9 @@ export class BaseRunManager<M extends Mode = SyncMode> {
       inheritableTags: this.inheritableTags,
       metadata: this.inheritableMetadata,
       inheritableMetadata: this.inheritableMetadata,
+      [SHARED_LISTS]: true,
     };
+    return options;
   }
 
   handleText(text: string, options?: PrintOptions): M["done"] {
@@ -300,6 +305,15 @@ export interface CallbackManagerOptions {
   inheritableMetadata?: Meta;
 }
 
+/**
+ * Marks options whose lists a new manager shares instead of copying: a run's inheritable lists,
+ * for `getChild()`. That is safe because callbus's managers never change a list in place (each
+ * method that changes one puts a new list in its place), and it saves a child manager six
+ * copies, a tenth of what a run costs (docs/speed.md). Options from users are copied.
+ */
+const SHARED_LISTS: unique symbol = Symbol("callbus.sharedLists");
+type SharedListOptions = CallbackManagerOptions & { [SHARED_LISTS]?: true };
+
 type RunCtor = new (
   runId: string,
   handlers: CallbackHandlerLike[],
@@ -347,6 +361,16 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
   constructor(parentRunId?: string, options: CallbackManagerOptions = {}) {
     this.parentRunId = parentRunId;
     this.bus = options.bus ?? defaultBus;
+    if ((options as SharedListOptions)[SHARED_LISTS] === true) {
+      // A run's inheritable lists (getChild): checked when they came in, never changed in place.
+      this.handlers = options.handlers ?? [];
+      this.inheritableHandlers = options.inheritableHandlers ?? [];
+      this.tags = options.tags ?? [];
+      this.inheritableTags = options.inheritableTags ?? [];
+      this.metadata = options.metadata ?? {};
+      this.inheritableMetadata = options.inheritableMetadata ?? {};
+      return;
+    }
     // Copies, so that changing this manager never changes the lists it was given.
     this.handlers = options.handlers?.slice() ?? [];
     this.inheritableHandlers = options.inheritableHandlers?.slice() ?? [];
@@ -363,11 +387,14 @@ export class BaseCallbackManager<M extends Mode = SyncMode> {
     return this.parentRunId;
   }
 
-  /** Adds a handler (inheritable by default) unless it is already there. */
+  /**
+   * Adds a handler (inheritable by default) unless it is already there. Like every method that
+   * changes a list, it puts a new list in place: runs already started keep the list they had.
+   */
   addHandler(handler: CallbackHandlerLike, inherit = true): void {
     assertHandler(handler, "addHandler()");
-    if (!this.handlers.includes(handler)) this.handlers.push(handler);
-    if (inherit && !this.inheritableHandlers.includes(handler)) this.inheritableHandlers.push(handler);
+    if (!this.handlers.includes(handler)) this.handlers = [...this.handlers, handler];
+    if (inherit && !this.inheritableHandlers.includes(handler)) this.inheritableHandlers = [...this.inheritableHandlers, handler];
   }
 
   /** Removes a handler from both lists. */

@@ -131,6 +131,32 @@ describe("handler lists (behaviours.md 4)", () => {
     expect(manager.inheritableHandlers).toEqual([]);
   });
 
+  test("a child manager's methods never change its run's lists, its siblings' or runs already started", () => {
+    const h = new Recorder("h");
+    const manager = new CallbackManager(undefined, { bus: newBus(), handlers: [h], inheritableHandlers: [h], tags: ["t"], metadata: { k: 1 } });
+    manager.addTags(["i"], true);
+    manager.addMetadata({ m: 1 }, true);
+    const run = manager.handleChainStart({ name: "run" }, {});
+    const child = run.getChild();
+    const added = new Recorder("added");
+    child.addHandler(added);
+    child.addTags(["c"]);
+    child.addMetadata({ c: 1 });
+    child.removeTags(["i"]);
+    child.removeMetadata(["m"]);
+    expect(run.inheritableHandlers).toEqual([h]);
+    expect(run.inheritableTags).toEqual(["i"]);
+    expect(run.inheritableMetadata).toEqual({ m: 1 });
+    const sibling = run.getChild();
+    expect(sibling.handlers).toEqual([h]);
+    expect(sibling.tags).toEqual(["i"]);
+    expect(sibling.metadata).toEqual({ m: 1 });
+    // A handler added to a manager reaches the runs it starts next, not the ones it started.
+    manager.addHandler(added);
+    expect(run.handlers).toEqual([h]);
+    expect(manager.handleChainStart({ name: "next" }, {}).handlers).toEqual([h, added]);
+  });
+
   test("copy() shares no mutable list with the original", () => {
     const manager = new CallbackManager("p", { bus: newBus(), tags: ["t"], metadata: { k: 1 } });
     manager.addHandler(new Recorder());

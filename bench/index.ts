@@ -11,13 +11,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { awaitedChainRun } from "./awaited-chain-run.js";
-import { chainRun } from "./chain-run.js";
-import { deepTree } from "./deep-tree.js";
 import { formatTable, machine, runWorkload, type WorkloadResult } from "./harness.js";
-import { otelChainRun } from "./otel.js";
 import { RUN_LOG_WORKLOADS, runLogBenches } from "./run-logs.js";
-import { tokenStream } from "./token-stream.js";
+import { callbackWorkloads as allCallbackWorkloads } from "./workloads.js";
 
 /** A full garbage collection (node runs with --expose-gc: `npm run bench` passes it). */
 function collectGarbage(): void {
@@ -30,20 +26,8 @@ const rounds = Math.max(7, Number(process.env.BENCH_ROUNDS ?? 9));
 const batchMs = Number(process.env.BENCH_BATCH_MS ?? 100);
 const filter = process.argv[2];
 
-// The filter sees every workload: the callback ones here and the run-log ones (bench/run-logs.ts).
-// The workloads measured before come first, in their old order, so that their figures compare.
-const callbackWorkloads = [
-  chainRun(1),
-  chainRun(10),
-  tokenStream(1),
-  tokenStream(100),
-  deepTree(),
-  awaitedChainRun(1, "sync"),
-  awaitedChainRun(10, "sync"),
-  awaitedChainRun(1, "async"),
-  awaitedChainRun(10, "async"),
-  otelChainRun(),
-];
+// The filter sees every workload: the callback ones (bench/workloads.ts) and the run-log ones (bench/run-logs.ts).
+const callbackWorkloads = allCallbackWorkloads();
 const selected = (name: string) => filter === undefined || name.includes(filter);
 const workloads = callbackWorkloads.filter((w) => selected(w.name));
 const logWorkloads = RUN_LOG_WORKLOADS.filter(selected);

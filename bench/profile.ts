@@ -12,24 +12,11 @@
  * langchainBackground, floor; callbus by default) and seconds (5 by default).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { awaitedChainRun } from "./awaited-chain-run.js";
-import { chainRun } from "./chain-run.js";
-import { deepTree } from "./deep-tree.js";
 import { SIDES, type SideName } from "./harness.js";
-import { tokenStream } from "./token-stream.js";
+import { callbackWorkloads } from "./workloads.js";
 
 const [pattern = "chain-run/1", sideArg = "callbus", secondsArg = "5"] = process.argv.slice(2);
-const workloads = [
-  chainRun(1),
-  chainRun(10),
-  tokenStream(1),
-  tokenStream(100),
-  deepTree(),
-  awaitedChainRun(1, "sync"),
-  awaitedChainRun(10, "sync"),
-  awaitedChainRun(1, "async"),
-  awaitedChainRun(10, "async"),
-];
+const workloads = callbackWorkloads();
 const workload = workloads.find((w) => w.name.includes(pattern));
 if (workload === undefined) throw new Error(`profile: no workload name contains ${JSON.stringify(pattern)}`);
 if (!(SIDES as readonly string[]).includes(sideArg)) throw new Error(`profile: side must be one of ${SIDES.join(", ")}, got ${JSON.stringify(sideArg)}`);

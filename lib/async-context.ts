@@ -101,26 +101,17 @@ export function callNow<A, B, C, D, E, R>(method: unknown, call: (a: A, b: B, c:
 }
 
 /**
- * @internal Calls a handler's method later (a queued call) through `call(a, b, c, d, e)`, with
- * `callbacks` (those of its event) current: an async function keeps them across its awaits; any
- * other method sees them while it runs.
+ * @internal Calls a handler's method later (a queued call) with `callbacks`, those of its
+ * event, current: an async function keeps them across its awaits; any other method sees them
+ * while it runs.
  */
-export function callAsCurrent<A, B, C, D, E, R>(
-  callbacks: ContextCallbacks | undefined,
-  method: unknown,
-  call: (a: A, b: B, c: C, d: D, e: E) => R,
-  a: A,
-  b: B,
-  c: C,
-  d: D,
-  e: E,
-): R {
-  if (callbacks === undefined) return call(a, b, c, d, e);
-  if (isAsyncFunction(method)) return storage.run(callbacks, call, a, b, c, d, e);
+export function applyAsCurrent(callbacks: ContextCallbacks | undefined, method: (...args: unknown[]) => unknown, handler: object, args: unknown[]): unknown {
+  if (callbacks === undefined) return method.apply(handler, args);
+  if (isAsyncFunction(method)) return storage.run(callbacks, () => method.apply(handler, args));
   const outer = dispatching;
   dispatching = callbacks;
   try {
-    return call(a, b, c, d, e);
+    return method.apply(handler, args);
   } finally {
     dispatching = outer;
   }

@@ -3,7 +3,7 @@
  * fallback, error isolation (`raiseError` aside), `runInline` order, and per-trace ordering
  * of each handler's async calls (docs/behaviours.md, "Handler semantics").
  */
-import { callAsCurrent, callNow, dispatchingCallbacks } from "./async-context.js";
+import { applyAsCurrent, callNow, dispatchingCallbacks } from "./async-context.js";
 import { isPromiseLike } from "./emitter.js";
 import { EVENT_INFO, type EventInfo } from "./events.js";
 import type { ChatModelStartEvent } from "./events.js";
@@ -25,10 +25,10 @@ export interface DispatchHost {
 }
 
 type Method = (...args: unknown[]) => unknown;
+type RunPayload = { runId: string; parentRunId?: string };
 
 /** What an awaited dispatch returns when no call is left to wait for: one settled promise, shared. */
 export const SETTLED: Promise<void> = Promise.resolve();
-type RunPayload = { runId: string; parentRunId?: string };
 
 /** The method a handler has for an event, with LangChain's chat-model fallback to `handleLLMStart`. */
 export function handlerMethod(handler: CallbackHandlerLike, info: EventInfo): Method | undefined {
@@ -77,10 +77,6 @@ function argsFor(host: DispatchHost, info: EventInfo, method: Method, handler: C
 function invokeNow(host: DispatchHost, info: EventInfo, method: Method, handler: CallbackHandlerLike, payload: object): unknown {
   if (isAdapted(info, method, handler, payload)) return method.apply(handler, argsFor(host, info, method, handler, payload));
   return info.invoke(method, handler, payload, info.phase === "start" && host.hasDerivedName(payload));
-}
-
-function applyArgs(method: Method, handler: CallbackHandlerLike, args: unknown[]): unknown {
-  return method.apply(handler, args);
 }
 
 /**
@@ -134,7 +130,7 @@ export function callHandler(
     const start = previous !== undefined && after !== undefined ? Promise.all([previous, after]) : (previous ?? after ?? Promise.resolve());
     outcome = start.then(() => {
       if (queued !== undefined) host.calls.restart(queued);
-      return callAsCurrent(callbacks, method, applyArgs, method, handler, args, undefined, undefined);
+      return applyAsCurrent(callbacks, method, handler, args);
     });
   }
 

@@ -42,16 +42,8 @@ export class ChurnMap<K, V> {
     return this.map.delete(key);
   }
 
-  keys(): IterableIterator<K> {
-    return this.map.keys();
-  }
-
   values(): IterableIterator<V> {
     return this.map.values();
-  }
-
-  entries(): IterableIterator<[K, V]> {
-    return this.map.entries();
   }
 
   [Symbol.iterator](): IterableIterator<[K, V]> {

@@ -18,9 +18,8 @@ describe("ChurnMap", () => {
         expect(churn.size).toBe(model.size);
       }
     }
-    expect([...churn.keys()]).toEqual([...model.keys()]);
+    expect([...churn]).toEqual([...model]);
     expect([...churn.values()]).toEqual([...model.values()]);
-    expect([...churn.entries()]).toEqual([...model.entries()]);
     for (const [key, value] of model) {
       expect(churn.has(key)).toBe(true);
       expect(churn.get(key)).toBe(value);
